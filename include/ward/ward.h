@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * libward's public API: everything runtime/ may call. Types that stages share
+ * stay opaque here; runtime/ only loads, checks, creates and prints.
+ */
+#ifndef WARD_WARD_H
+#define WARD_WARD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ward/error.h"
+
+#define WARD_VERSION "0.1.0"
+#define WARD_OCI_VERSION "1.2.0"
+#define WARD_CONF_PATH "/etc/ward/ward.conf"
+
+/* ---- log (the --log sink; see src/log.c) ---- */
+enum ward_log_level {
+	WARD_LOG_DEBUG,
+	WARD_LOG_INFO,
+	WARD_LOG_WARN,
+	WARD_LOG_ERROR,
+};
+
+enum ward_log_format {
+	WARD_LOG_TEXT,
+	WARD_LOG_JSON,
+};
+
+/*
+ * Open (creating, appending) the log file; NULL path logs to stderr in text
+ * form. With debug off, DEBUG lines are dropped.
+ */
+int ward_log_open(const char *path, enum ward_log_format fmt, bool debug,
+		  struct ward_err *e);
+void ward_log_close(void);
+/* The one entry runtime/ uses to report a failure. */
+void ward_log_error(const char *msg);
+bool ward_log_to_file(void);
+
+/* ---- config.json ---- */
+struct ward_spec;
+int ward_spec_load(const char *path, struct ward_spec **out, struct ward_err *e);
+void ward_spec_free(struct ward_spec *s);
+int ward_spec_to_json(const struct ward_spec *s, char **out, size_t *len,
+		      struct ward_err *e);
+
+/* ---- host admin settings (/etc/ward/ward.conf): may only tighten ---- */
+struct ward_conf;
+/* Missing file -> defaults, not an error. */
+int ward_conf_load(const char *path, struct ward_conf **out, struct ward_err *e);
+void ward_conf_free(struct ward_conf *c);
+
+/* ---- policy ---- */
+enum ward_verdict_kind {
+	WARD_VERDICT_REFUSE,
+	WARD_VERDICT_HARDEN,
+	WARD_VERDICT_WARN,
+};
+
+struct ward_verdict {
+	enum ward_verdict_kind kind;
+	const char *rule;		/* "root-user" */
+	const char *cis;		/* "5.24" or NULL */
+	char path[128];			/* JSON path: "process.user.uid" */
+	char what[256];			/* "container process runs as uid 0" */
+	const char *fix;		/* how to fix the config */
+};
+
+struct ward_report {
+	struct ward_verdict *v;
+	size_t n;
+	size_t n_refused;
+};
+
+enum ward_policy_mode {
+	WARD_POLICY_CREATE,		/* a whole config.json */
+	WARD_POLICY_EXEC,		/* an exec process only */
+};
+
+/*
+ * Run every rule; refusals are reported, hardening is applied to s in place.
+ * Returns 0 even when something is refused: r->n_refused says so.
+ */
+int ward_policy_check(struct ward_spec *s, const struct ward_conf *c,
+		      enum ward_policy_mode mode, struct ward_report *r,
+		      struct ward_err *e);
+/* Fill e with the first refusal (rule, CIS id, path, fix); returns -EPERM-ish. */
+int ward_report_to_err(const struct ward_report *r, struct ward_err *e);
+void ward_report_free(struct ward_report *r);
+const char *ward_verdict_kind_name(enum ward_verdict_kind k);
+
+/* ---- generated documents ---- */
+struct ward_spec_template {
+	const char *const *args;	/* NULL = {"sh"} */
+	size_t n_args;
+	bool rootless;
+};
+/* A hardened config.json that passes `ward check`. */
+int ward_spec_generate(const struct ward_spec_template *t, char **json,
+		       size_t *len, struct ward_err *e);
+/* The OCI features document (runtime-spec features.md). */
+int ward_features_json(char **json, size_t *len, struct ward_err *e);
+
+#endif

@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * ward's front end: runc's global options, then one subcommand from the table.
+ * This is the only place that prints errors and picks exit statuses.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <seccomp.h>
+
+#include "cli.h"
+
+static int cmd_help(const struct cli_global *g, int argc, char **argv);
+
+static const struct cli_cmd commands[] = {
+	{ "check", cmd_check, "[--bundle DIR] [--format text|json]",
+	  "run the security policy on a bundle's config.json; create nothing",
+	  "  -b, --bundle DIR     bundle directory (default: .)\n"
+	  "  -f, --format FMT     text (default) or json\n"
+	  "Exit status 1 when the policy refuses the config." },
+	{ "spec", cmd_spec, "[--bundle DIR] [--rootless] [--args CMD...]",
+	  "write a hardened config.json that passes `ward check`",
+	  "  -b, --bundle DIR     where to write config.json (default: .)\n"
+	  "      --rootless       for a runtime started by an unprivileged user\n"
+	  "      --args CMD...    the process's argv (the rest of the line)" },
+	{ "features", cmd_features, "",
+	  "print the OCI features document (what ward supports) as JSON", "" },
+	{ "help", cmd_help, "[COMMAND]", "show help for ward or one command", "" },
+};
+
+static const char global_help[] =
+	"Global options:\n"
+	"  --root DIR           state directory (default /run/ward)\n"
+	"  --log FILE           write errors and logs to FILE (created)\n"
+	"  --log-format FMT     text (default) or json\n"
+	"  --debug              log debug messages\n"
+	"  --systemd-cgroup     cgroupsPath is slice:prefix:name\n"
+	"  -v, --version        print versions\n"
+	"  -h, --help           this help\n";
+
+static const struct cli_cmd *
+find_cmd(const char *name)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static void
+print_usage(FILE *out)
+{
+	fprintf(out, "usage: ward [global options] COMMAND [options] [args]\n\n"
+		     "ward is a hardened OCI container runtime.\n\nCommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "\n%s\nRun 'ward help COMMAND' for a command's options.\n",
+		global_help);
+}
+
+int
+cli_help_cmd(const char *name)
+{
+	const struct cli_cmd *c = find_cmd(name);
+
+	if (c == NULL)
+		return cli_usage(NULL, "unknown command '%s'", name);
+	printf("usage: ward %s %s\n\n%s\n", c->name, c->args, c->summary);
+	if (c->help[0] != '\0')
+		printf("\nOptions:\n%s\n", c->help);
+	return WARD_EXIT_OK;
+}
+
+static int
+cmd_help(const struct cli_global *g, int argc, char **argv)
+{
+	(void)g;
+	if (argc > 1)
+		return cli_help_cmd(argv[1]);
+	print_usage(stdout);
+	return WARD_EXIT_OK;
+}
+
+int
+cli_fail(const struct ward_err *e)
+{
+	char buf[WARD_ERR_MSG_MAX + 128];
+
+	ward_log_error(ward_err_str(e, buf, sizeof(buf)));
+	return WARD_EXIT_FAIL;
+}
+
+int
+cli_usage(const char *cmd, const char *fmt, ...)
+{
+	char msg[512], line[700];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (cmd != NULL)
+		snprintf(line, sizeof(line), "%s: %s (see 'ward help %s')", cmd,
+			 msg, cmd);
+	else
+		snprintf(line, sizeof(line), "%s (see 'ward --help')", msg);
+	ward_log_error(line);
+	/* A log file hides the message from an interactive user; say it twice. */
+	if (ward_log_to_file())
+		fprintf(stderr, "ward: %s\n", line);
+	return WARD_EXIT_USAGE;
+}
+
+static void
+print_version(void)
+{
+	const struct scmp_version *v = seccomp_version();
+
+	printf("ward version %s\nspec: %s\nlibseccomp: %u.%u.%u\n",
+	       WARD_VERSION, WARD_OCI_VERSION, v->major, v->minor, v->micro);
+}
+
+enum { OPT_ROOT = 256, OPT_LOG, OPT_LOG_FORMAT, OPT_DEBUG, OPT_SYSTEMD };
+
+static int
+parse_global(int argc, char **argv, struct cli_global *g, int *exit_now)
+{
+	static const struct option opts[] = {
+		{ "root", required_argument, NULL, OPT_ROOT },
+		{ "log", required_argument, NULL, OPT_LOG },
+		{ "log-format", required_argument, NULL, OPT_LOG_FORMAT },
+		{ "debug", no_argument, NULL, OPT_DEBUG },
+		{ "systemd-cgroup", no_argument, NULL, OPT_SYSTEMD },
+		{ "version", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	*exit_now = -1;
+	opterr = 0;
+	/* '+': stop at the subcommand, its options are its own. */
+	while ((c = getopt_long(argc, argv, "+vh", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_ROOT:
+			g->root = optarg;
+			break;
+		case OPT_LOG:
+			g->log = optarg;
+			break;
+		case OPT_LOG_FORMAT:
+			if (strcmp(optarg, "json") == 0)
+				g->log_format = WARD_LOG_JSON;
+			else if (strcmp(optarg, "text") == 0)
+				g->log_format = WARD_LOG_TEXT;
+			else
+				return cli_usage(NULL,
+						 "--log-format must be text or json, not '%s'",
+						 optarg);
+			break;
+		case OPT_DEBUG:
+			g->debug = true;
+			break;
+		case OPT_SYSTEMD:
+			g->systemd_cgroup = true;
+			break;
+		case 'v':
+			print_version();
+			*exit_now = WARD_EXIT_OK;
+			return 0;
+		case 'h':
+			print_usage(stdout);
+			*exit_now = WARD_EXIT_OK;
+			return 0;
+		default:
+			return cli_usage(NULL, "unknown or incomplete global option '%s'",
+					 argv[optind - 1]);
+		}
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cli_global g = { .root = "/run/ward", .conf = WARD_CONF_PATH };
+	const struct cli_cmd *cmd;
+	struct ward_err e = { 0 };
+	int exit_now, ret;
+
+	if (getenv("WARD_CONF") != NULL)
+		g.conf = getenv("WARD_CONF");
+	ret = parse_global(argc, argv, &g, &exit_now);
+	if (ret != 0)
+		return ret;
+	if (exit_now >= 0)
+		return exit_now;
+	if (ward_log_open(g.log, g.log_format, g.debug, &e) < 0)
+		return cli_fail(&e);
+	if (optind >= argc) {
+		print_usage(stderr);
+		return WARD_EXIT_USAGE;
+	}
+	cmd = find_cmd(argv[optind]);
+	if (cmd == NULL)
+		return cli_usage(NULL, "unknown command '%s'", argv[optind]);
+	/* Each command parses its own options with getopt from argv[0] = name. */
+	argc -= optind;
+	argv += optind;
+	optind = 0;
+	ret = cmd->run(&g, argc, argv);
+	ward_log_close();
+	return ret;
+}
