@@ -75,18 +75,23 @@ struct ward_report {
 	size_t n_refused;
 };
 
-enum ward_policy_mode {
-	WARD_POLICY_CREATE,		/* a whole config.json */
-	WARD_POLICY_EXEC,		/* an exec process only */
-};
-
 /*
- * Run every rule; refusals are reported, hardening is applied to s in place.
- * Returns 0 even when something is refused: r->n_refused says so.
+ * Run every rule on a whole config.json; refusals are reported, hardening is
+ * applied to s in place. Returns 0 even when something is refused:
+ * r->n_refused says so. A negative return is an internal error (ENOMEM...).
  */
 int ward_policy_check(struct ward_spec *s, const struct ward_conf *c,
-		      enum ward_policy_mode mode, struct ward_report *r,
-		      struct ward_err *e);
+		      struct ward_report *r, struct ward_err *e);
+/*
+ * The rules that apply to `exec`: proc holds only a process (from
+ * process.json or the exec flags), container is the container's hardened
+ * spec. uid 0 and capabilities beyond the container's are refused; proc is
+ * hardened (no_new_privs, inheritable caps) in place.
+ */
+int ward_policy_check_exec(struct ward_spec *proc,
+			   const struct ward_spec *container,
+			   const struct ward_conf *c, struct ward_report *r,
+			   struct ward_err *e);
 /* Fill e with the first refusal (rule, CIS id, path, fix); returns -EPERM-ish. */
 int ward_report_to_err(const struct ward_report *r, struct ward_err *e);
 void ward_report_free(struct ward_report *r);
