@@ -19,6 +19,12 @@
 #include "ward/error.h"
 #include "util.h"
 
+/*
+ * GNU C predefines `linux` as 1; the model mirrors the JSON's "linux" key, so
+ * the macro (obsolete, never used here) is dropped for every user of spec.h.
+ */
+#undef linux
+
 #define WARD_SPEC_MAX_BYTES (4u << 20)
 #define WARD_SPEC_MAX_DEPTH 64
 
