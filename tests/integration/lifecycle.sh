@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Lifecycle: create/start/run/state/kill/delete/list against real containers,
+# and the security layers every container must carry.
+. "$(dirname "$0")/lib.sh"
+
+B=$T_TMP/bundle
+make_bundle "$B" /bin/probe || { echo "cannot build a bundle"; echo "0 passed, 1 failed"; exit 1; }
+
+t "run: foreground output and exit 0, nothing left behind"
+run_rc out W run --bundle "$B" c-echo
+expect_eq "$out_rc" 0 "exit code"
+expect_match "$out" "^uid=1000" "probe report"
+expect_eq "$(W list -q)" "" "containers after run"
+
+t "run: the sandbox report (non-root, no host-0 map, CapEff 0, NNP, seccomp)"
+expect_match "$out" "NoNewPrivs:[[:space:]]+1"
+expect_match "$out" "Seccomp:[[:space:]]+2"
+expect_match "$out" "CapEff:[[:space:]]+0000000000000000"
+expect_match "$out" "CapInh:[[:space:]]+0000000000000000"
+map=$(grep -A1 -i '^uid_map' <<<"$out" | tail -n 1)
+expect_match "$map" "^ *0 +[1-9][0-9]* +65536" "uid_map"
+
+t "run: exit status propagates"
+jq_edit "$B" '.process.args = ["/bin/sh","-c","exit 3"]'
+run_rc out W run --bundle "$B" c-exit
+expect_eq "$out_rc" 3 "exit code"
+
+t "run: death by signal gives 128+N"
+jq_edit "$B" '.process.args = ["/bin/sh","-c","kill -9 $$"]'
+run_rc out W run --bundle "$B" c-sig
+expect_eq "$out_rc" 137 "exit code"
+
+t "create prints nothing and leaves the init waiting"
+jq_edit "$B" '.process.args = ["/bin/sleep","300"]'
+out=$(W create --bundle "$B" --pid-file "$T_TMP/pid" c1 2>&1)
+expect_eq "$?" 0 "create exit"
+expect_eq "$out" "" "create output"
+st=$(W state c1)
+expect_eq "$(jq -r .status <<<"$st")" created "status"
+expect_eq "$(jq -r .id <<<"$st")" c1 "id"
+
+t "pid file: the init's pid, no trailing newline"
+expect_eq "$(cat "$T_TMP/pid")" "$(jq -r .pid <<<"$st")" "pid"
+expect_eq "$(tail -c 1 "$T_TMP/pid" | od -An -c | tr -d ' ')" "$(tail -c 1 "$T_TMP/pid")" "last byte"
+[ "$(wc -l <"$T_TMP/pid")" -eq 0 ] || fail "pid file has a newline"
+
+t "create: a duplicate id is refused"
+run_rc out W create --bundle "$B" c1
+expect_eq "$out_rc" 1 "exit"
+expect_match "$out" "already exists"
+
+t "start: created -> running"
+run_rc out W start c1
+expect_eq "$out_rc" 0 "start exit"
+expect_eq "$(W state c1 | jq -r .status)" running "status"
+run_rc out W start c1
+expect_eq "$out_rc" 1 "second start"
+
+t "delete of a running container needs --force"
+run_rc out W delete c1
+expect_eq "$out_rc" 1 "exit"
+expect_match "$out" "running"
+expect_eq "$(W state c1 | jq -r .status)" running "still running"
+
+t "kill: signal by name; stopped afterwards"
+W kill c1 KILL
+for _ in $(seq 100); do [ "$(W state c1 | jq -r .status)" = stopped ] && break; sleep 0.05; done
+expect_eq "$(W state c1 | jq -r .status)" stopped "status"
+run_rc out W kill c1 TERM
+expect_eq "$out_rc" 1 "kill of stopped"
+expect_match "$out" "not running"
+
+t "delete: a stopped container, then it does not exist"
+run_rc out W delete c1
+expect_eq "$out_rc" 0 "delete"
+run_rc out W state c1
+expect_eq "$out_rc" 1 "state after delete"
+expect_match "$out" "does not exist"
+run_rc out W delete --force c1
+expect_eq "$out_rc" 0 "delete --force of a missing container"
+
+t "kill works on a created container; delete --force cleans it"
+W create --bundle "$B" c2 >/dev/null 2>&1
+pid=$(W state c2 | jq -r .pid)
+W kill c2 KILL
+run_rc out W delete --force c2
+expect_eq "$out_rc" 0 "delete"
+[ ! -d "$T_ROOT/c2" ] || fail "state dir left"
+[ ! -e "/proc/$pid" ] || [ "$(cut -d' ' -f3 /proc/"$pid"/stat 2>/dev/null)" = Z ] || fail "init $pid still alive"
+
+t "list: table, quiet and json"
+W create --bundle "$B" c3 >/dev/null 2>&1
+W create --bundle "$B" c4 >/dev/null 2>&1
+expect_eq "$(W list -q | sort | tr '\n' ' ')" "c3 c4 " "ids"
+expect_eq "$(W list --format json | jq -r '.[].status' | sort -u)" created "json"
+expect_match "$(W list)" "^ID +PID +STATUS"
+W delete --force c3; W delete --force c4
+
+t "ids are validated"
+run_rc out W create --bundle "$B" "../evil"
+expect_eq "$out_rc" 1 "exit"
+expect_match "$out" "invalid container id"
+[ ! -e "$T_TMP/evil" ] || fail "created outside root"
+
+t "a refused config creates nothing"
+jq_edit "$B" '.process.user.uid = 0'
+run_rc out W create --bundle "$B" c5
+expect_eq "$out_rc" 1 "exit"
+expect_match "$out" "root-user"
+[ ! -d "$T_ROOT/c5" ] || fail "state dir left"
+jq_edit "$B" '.process.user.uid = 1000'
+
+t "a missing executable is create's error, and nothing is left"
+jq_edit "$B" '.process.args = ["no-such-binary"]'
+run_rc out W create --bundle "$B" c6
+expect_eq "$out_rc" 1 "exit"
+expect_match "$out" "executable file not found"
+[ ! -d "$T_ROOT/c6" ] || fail "state dir left"
+expect_eq "$(ls /run/ward-idmap 2>/dev/null | xargs -r -n1 sh -c 'cat /run/ward-idmap/$0; echo' | grep -c "$T_ROOT/c6")" 0 "id block released"
+
+t "--log --log-format json: errors as json lines"
+run_rc out W --log "$T_TMP/log.json" --log-format json create --bundle "$B" c7
+expect_eq "$out_rc" 1 "exit"
+line=$(tail -n 1 "$T_TMP/log.json")
+expect_eq "$(jq -r .level <<<"$line")" error "level"
+expect_match "$(jq -r .msg <<<"$line")" "executable file not found"
+jq -e .time <<<"$line" >/dev/null || fail "no time"
+
+finish
