@@ -31,10 +31,11 @@ CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null)
 
 # Messages are fixed-size by design (struct ward_err): truncation is intended.
+# src/ is on the quote path only: src/seccomp.h must not shadow libseccomp's <seccomp.h>.
 WARD_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wformat=2 -Wno-missing-field-initializers \
 	-Wno-format-truncation \
 	-fstack-protector-strong -fstack-clash-protection -fPIE \
-	$(HARDEN) -Iinclude -Isrc -I$(B)/gen $(PKG_CFLAGS) -MMD -MP
+	$(HARDEN) -Iinclude -iquote src -I$(B)/gen $(PKG_CFLAGS) -MMD -MP
 WARD_LDFLAGS := -pie -Wl,-z,relro,-z,now -Wl,--as-needed $(HARDEN)
 
 # The generated baseline seccomp program is the only source the generator

@@ -37,7 +37,18 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 /* Print the help of one command to stdout. */
 int cli_help_cmd(const char *name);
 
+/* Load ward.conf from g->conf (a missing file gives the defaults). */
+int cli_load_conf(const struct cli_global *g, struct ward_conf **out,
+		  struct ward_err *e);
+
 /* Every command, defined in its cmd_<name>.c. */
+int cmd_create(const struct cli_global *g, int argc, char **argv);
+int cmd_run(const struct cli_global *g, int argc, char **argv);
+int cmd_start(const struct cli_global *g, int argc, char **argv);
+int cmd_state(const struct cli_global *g, int argc, char **argv);
+int cmd_kill(const struct cli_global *g, int argc, char **argv);
+int cmd_delete(const struct cli_global *g, int argc, char **argv);
+int cmd_list(const struct cli_global *g, int argc, char **argv);
 int cmd_check(const struct cli_global *g, int argc, char **argv);
 int cmd_spec(const struct cli_global *g, int argc, char **argv);
 int cmd_features(const struct cli_global *g, int argc, char **argv);

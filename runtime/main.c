@@ -17,6 +17,33 @@
 static int cmd_help(const struct cli_global *g, int argc, char **argv);
 
 static const struct cli_cmd commands[] = {
+	{ "create", cmd_create, "[options] <container-id>",
+	  "create a container (its init waits for `start`)",
+	  "  -b, --bundle DIR         bundle directory (default: .)\n"
+	  "      --pid-file FILE      write the init's pid to FILE\n"
+	  "      --console-socket S   send the pty master to unix socket S\n"
+	  "      --preserve-fds N     pass N fds beyond stdio to the container\n"
+	  "      --no-new-keyring     accepted (keyctl is denied anyway)\n"
+	  "      --no-pivot           refused: ward always uses pivot_root" },
+	{ "start", cmd_start, "<container-id>", "run the user program of a created container", "" },
+	{ "run", cmd_run, "[options] <container-id>",
+	  "create and start a container; wait for it unless detached",
+	  "  -b, --bundle DIR         bundle directory (default: .)\n"
+	  "  -d, --detach             return once started\n"
+	  "      --keep               keep the stopped container (no delete)\n"
+	  "      --pid-file FILE      write the init's pid to FILE\n"
+	  "      --console-socket S   send the pty master to unix socket S\n"
+	  "      --preserve-fds N     pass N fds beyond stdio to the container" },
+	{ "state", cmd_state, "<container-id>", "print the OCI state of a container", "" },
+	{ "kill", cmd_kill, "[--all] <container-id> [SIGNAL]",
+	  "send a signal (default SIGTERM) to the container",
+	  "  -a, --all                signal every process of the container" },
+	{ "delete", cmd_delete, "[--force] <container-id>",
+	  "delete a stopped container (--force kills it first)",
+	  "  -f, --force              kill a created or running container first" },
+	{ "list", cmd_list, "[--format table|json] [--quiet]", "list containers",
+	  "  -f, --format FMT         table (default) or json\n"
+	  "  -q, --quiet              ids only" },
 	{ "check", cmd_check, "[--bundle DIR] [--format text|json]",
 	  "run the security policy on a bundle's config.json; create nothing",
 	  "  -b, --bundle DIR     bundle directory (default: .)\n"
@@ -83,6 +110,13 @@ cmd_help(const struct cli_global *g, int argc, char **argv)
 		return cli_help_cmd(argv[1]);
 	print_usage(stdout);
 	return WARD_EXIT_OK;
+}
+
+int
+cli_load_conf(const struct cli_global *g, struct ward_conf **out,
+	      struct ward_err *e)
+{
+	return ward_conf_load(g->conf, out, e);
 }
 
 int

@@ -4,6 +4,7 @@
  * implements, so higher layers (containerd, Kubernetes) can ask instead of
  * guessing. Keep it in step with spec.c, mounts.c and seccomp.c.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

@@ -129,7 +129,8 @@ do_clone3(uint64_t flags, int cgroup_fd)
 
 	memset(&args, 0, sizeof(args));
 	args.flags = flags;
-	args.exit_signal = (flags & CLONE_PARENT) ? 0 : SIGCHLD;
+	/* With CLONE_PARENT too: the runtime reaps init like any child. */
+	args.exit_signal = SIGCHLD;
 	if (cgroup_fd >= 0) {
 		args.flags |= CLONE_INTO_CGROUP;
 		args.cgroup = (uint64_t)cgroup_fd;

@@ -342,6 +342,12 @@ struct ward_spec {
 	size_t n_annotations;
 	bool has_linux;
 	struct ward_linux linux;
+	/*
+	 * The bundle directory, when the caller knows it (NULL: the current
+	 * directory). Relative bind sources resolve against it, for the
+	 * policy as for the mounts stage; not part of the JSON.
+	 */
+	char *bundle;
 };
 
 /* Parse a config.json held in memory. On failure, e names the JSON path. */

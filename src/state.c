@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -25,8 +26,11 @@ ward_state_validate_id(const char *id, struct ward_err *e)
 		return ward_err_set(e, EINVAL,
 				    "invalid container id: must be 1 to %d characters",
 				    WARD_ID_MAX);
-	if (strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
-		return ward_err_set(e, EINVAL, "invalid container id \"%s\"", id);
+	/* Leading dots are ward's own entries under --root (.seccomp-cache). */
+	if (id[0] == '.')
+		return ward_err_set(e, EINVAL,
+				    "invalid container id \"%.64s\": must not start with '.'",
+				    id);
 	for (size_t i = 0; i < n; i++) {
 		char c = id[i];
 

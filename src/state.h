@@ -16,7 +16,7 @@
 
 #include "ward/error.h"
 
-/* Ids: 1..WARD_ID_MAX bytes of [A-Za-z0-9._-], not "." or "..". */
+/* Ids: 1..WARD_ID_MAX bytes of [A-Za-z0-9._-], not starting with ".". */
 #define WARD_ID_MAX 255
 
 enum ward_status {

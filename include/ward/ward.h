@@ -109,4 +109,57 @@ int ward_spec_generate(const struct ward_spec_template *t, char **json,
 /* The OCI features document (runtime-spec features.md). */
 int ward_features_json(char **json, size_t *len, struct ward_err *e);
 
+/* ---- containers (src/container*.c) ---- */
+struct ward_create_opts {
+	const char *root;		/* --root */
+	const char *id;
+	const char *bundle;		/* --bundle (default ".") */
+	const char *pid_file;		/* --pid-file or NULL */
+	const char *console_socket;	/* --console-socket or NULL */
+	int preserve_fds;		/* --preserve-fds */
+	bool systemd_cgroup;		/* --systemd-cgroup */
+	const struct ward_conf *conf;
+	int console_fd;			/* run's own pty relay socket, or -1 */
+};
+
+/* `create`: everything up to the init waiting for `start`. Prints nothing. */
+int ward_container_create(const struct ward_create_opts *o, struct ward_err *e);
+/* `start`: release a created init into the user program. */
+int ward_container_start(const char *root, const char *id, struct ward_err *e);
+
+struct ward_run_opts {
+	struct ward_create_opts create;
+	bool detach;			/* --detach: create + start, return */
+	bool keep;			/* --keep: no delete after exit */
+};
+/* `run`: create + start, then (unless detached) wait; *status is the exit
+ * status ward should exit with (128+N for a signal). */
+int ward_container_run(const struct ward_run_opts *o, int *status,
+		       struct ward_err *e);
+
+/* `state`: the OCI state document (malloc'd JSON). */
+int ward_container_state_json(const char *root, const char *id, char **json,
+			      struct ward_err *e);
+/* `kill`: sig to init (or, with all, to every process of the container). */
+int ward_container_kill(const char *root, const char *id, int sig, bool all,
+			struct ward_err *e);
+/* `delete`: refuses a created/running container unless force (then kills). */
+int ward_container_delete(const char *root, const char *id, bool force,
+			  struct ward_err *e);
+
+struct ward_container_info {
+	char id[256];
+	int pid;
+	char status[16];
+	char bundle[4096];
+	char created[64];
+	unsigned owner;
+};
+/* `list`: every container under root (malloc'd array). */
+int ward_container_list(const char *root, struct ward_container_info **v,
+			size_t *n, struct ward_err *e);
+
+/* Signal names ("SIGTERM", "TERM", "15") to numbers; -EINVAL if unknown. */
+int ward_signal_parse(const char *s);
+
 #endif

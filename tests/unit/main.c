@@ -28,6 +28,12 @@ main(int argc, char **argv)
 		{ "util", suite_util },		{ "capname", suite_capname },
 		{ "spec", suite_spec },		{ "policy", suite_policy },
 		{ "conf", suite_conf },		{ "seccomp", suite_seccomp },
+		{ "caps", suite_caps },		{ "process", suite_process },
+		{ "netlink", suite_netlink },	{ "terminal", suite_terminal },
+		{ "hooks", suite_hooks },
+		{ "mounts", suite_mounts },
+		{ "sha256", suite_sha256 },
+		{ "cgroup", suite_cgroup },
 	};
 	SRunner *sr = NULL;
 	int run, failed;

@@ -11,6 +11,14 @@ Suite *suite_spec(void);
 Suite *suite_policy(void);
 Suite *suite_conf(void);
 Suite *suite_seccomp(void);
+Suite *suite_sha256(void);
+Suite *suite_caps(void);
+Suite *suite_process(void);
+Suite *suite_netlink(void);
+Suite *suite_terminal(void);
+Suite *suite_hooks(void);
+Suite *suite_mounts(void);
+Suite *suite_cgroup(void);
 
 /* Directory holding tests/unit/fixtures (WARD_FIXTURES or ./tests/unit/fixtures). */
 const char *test_fixtures_dir(void);

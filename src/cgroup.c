@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#define _GNU_SOURCE
+/*
+ * The cgroup module's entry points: plan (nothing touched), create (mkdir,
+ * controllers, limits, devices; rolled back on failure), attach, update.
+ * The layout is in cgroup_layout.c, the writers in cgroup_v1.c/cgroup_v2.c.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ward/cleanup.h"
+#include "cgroup_int.h"
+
+int
+ward_cgroup_plan(const struct ward_spec *s, const char *id, bool systemd,
+		 struct ward_cgroup_plan *p, struct ward_err *e)
+{
+	char path[PATH_MAX];
+	bool rel;
+	int ret;
+
+	memset(p, 0, sizeof(*p));
+	ret = cg_detect(&p->cg, secure_getenv("WARD_CGROUP_ROOT"), e);
+	if (ret == 0)
+		ret = ward_cgroup_path(s->linux.cgroups_path, id, systemd, path,
+				       sizeof(path), &rel, e);
+	if (ret == 0)
+		ret = cg_set_paths(&p->cg, path, rel, e);
+	if (ret < 0)
+		return ret;
+	p->res = s->linux.has_resources ? &s->linux.resources : NULL;
+	ret = cg_check_resources(&p->cg, p->res, false, &p->need, e);
+	if (ret < 0)
+		return ret;
+	/* Device rules are enforcement, not tuning: no controller, no start. */
+	if (p->cg.where[WARD_CG_DEVICES] < 0)
+		return ward_err_set(e, ENODEV, "no devices cgroup controller and "
+				    "no cgroup v2: device rules cannot be "
+				    "enforced");
+	ret = cg_device_rules(s, &p->dev, &p->n_dev, e);
+	if (ret == 0 && p->cg.unified >= 0)
+		ret = cg_bpf_build(p->dev, p->n_dev, &p->bpf, &p->n_bpf, e);
+	if (ret < 0)
+		ward_cgroup_plan_free(p);
+	return ret;
+}
+
+void
+ward_cgroup_plan_free(struct ward_cgroup_plan *p)
+{
+	free(p->dev);
+	free(p->bpf);
+	p->dev = NULL;
+	p->bpf = NULL;
+	p->n_dev = p->n_bpf = 0;
+}
+
+/* A pre-existing leaf is only adopted when nothing runs in it. */
+static int
+check_unused(int fd, const struct ward_cgroup_hier *h, struct ward_err *e)
+{
+	_cleanup_close_ int pfd = openat(fd, "cgroup.procs",
+					 O_RDONLY | O_CLOEXEC);
+	char c;
+	ssize_t n;
+
+	if (pfd < 0)
+		return ward_err_set(e, errno, "open %s%s/cgroup.procs", h->mnt,
+				    h->path);
+	n = read(pfd, &c, 1);
+	if (n < 0)
+		return ward_err_set(e, errno, "read %s%s/cgroup.procs", h->mnt,
+				    h->path);
+	if (n > 0)
+		return ward_err_set(e, EBUSY, "cgroup %s%s already has processes",
+				    h->mnt, h->path);
+	return 0;
+}
+
+static int
+make_level(int *fd, const char *comp, struct ward_cgroup_hier *h,
+	   bool *made, struct ward_err *e)
+{
+	int next;
+
+	*made = mkdirat(*fd, comp, 0755) == 0;
+	if (!*made && errno != EEXIST)
+		return ward_err_set(e, errno, "mkdir %s%s (at %s)", h->mnt,
+				    h->path, comp);
+	next = openat(*fd, comp, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+				 O_NOFOLLOW);
+	if (next < 0)
+		return ward_err_set(e, errno, "open %s%s (at %s)", h->mnt,
+				    h->path, comp);
+	/* cpuset v1: a new level has no cpus/mems until given its parent's. */
+	if (*made && !h->v2 && (h->ctrls & CG_BIT(WARD_CG_CPUSET))) {
+		int ret = cg_v1_cpuset_inherit(*fd, next, h->mnt, e);
+
+		if (ret < 0) {
+			close(next);
+			return ret;
+		}
+	}
+	close(*fd);
+	*fd = next;
+	return 0;
+}
+
+/* mkdir -p, recording in h->created how many trailing levels are ours. */
+static int
+make_dirs(struct ward_cgroup_hier *h, struct ward_err *e)
+{
+	_cleanup_close_ int fd = open(h->mnt, O_RDONLY | O_DIRECTORY |
+					      O_CLOEXEC);
+	unsigned int levels = 0, level = 0;
+	bool made = false;
+
+	if (fd < 0)
+		return ward_err_set(e, errno, "open %s", h->mnt);
+	for (const char *p = h->path; *p != '\0'; p += strspn(p, "/"))
+		if (*p != '/') {
+			levels++;
+			p += strcspn(p, "/");
+		}
+	for (const char *p = h->path + strspn(h->path, "/"); *p != '\0';
+	     p += strspn(p, "/")) {
+		size_t len = strcspn(p, "/");
+		char comp[NAME_MAX + 1];
+		int ret;
+
+		if (len > NAME_MAX)
+			return ward_err_set(e, ENAMETOOLONG, "cgroup path %s",
+					    h->path);
+		memcpy(comp, p, len);
+		comp[len] = '\0';
+		ret = make_level(&fd, comp, h, &made, e);
+		if (ret < 0)
+			return ret;
+		if (made && h->created == 0)
+			h->created = levels - level;
+		level++;
+		p += len;
+	}
+	return made ? 0 : check_unused(fd, h, e);
+}
+
+static int
+apply_devices(struct ward_cgroup_plan *p, int *v2_fd, struct ward_err *e)
+{
+	const struct ward_cgroup *cg = &p->cg;
+	struct cg_dir d;
+	int ret = 0;
+
+	if (!cg->h[cg->where[WARD_CG_DEVICES]].v2) {
+		ret = cg_dir_ctrl(cg, WARD_CG_DEVICES, &d, e);
+		if (ret == 0)
+			ret = cg_v1_devices(&d, p->dev, p->n_dev, e);
+		cg_dir_close(&d);
+	}
+	if (ret < 0 || cg->unified < 0)
+		return ret;
+	/*
+	 * On hybrid hosts too: the v2 program stacks on the v1 list, so a
+	 * device must pass both.
+	 */
+	ret = cg_dir_open(cg, cg->unified, &d, e);
+	if (ret == 0)
+		ret = cg_bpf_attach(d.fd, p->bpf, p->n_bpf, e);
+	if (ret == 0)
+		*v2_fd = take_fd(&d.fd);
+	cg_dir_close(&d);
+	return ret;
+}
+
+int
+ward_cgroup_create(struct ward_cgroup_plan *p, int *v2_fd, struct ward_err *e)
+{
+	struct ward_cgroup *cg = &p->cg;
+	int ret = 0;
+
+	*v2_fd = -1;
+	for (size_t i = 0; i < cg->n; i++)
+		cg->h[i].created = 0;
+	for (size_t i = 0; i < cg->n && ret == 0; i++)
+		ret = make_dirs(&cg->h[i], e);
+	if (ret == 0 && cg->unified >= 0)
+		ret = cg_v2_enable(cg, p->need, e);
+	if (ret == 0 && p->res != NULL)
+		ret = cg_apply(cg, p->res, p->need, false, e);
+	/* Devices last: nothing else needs them and nothing runs yet. */
+	if (ret == 0)
+		ret = apply_devices(p, v2_fd, e);
+	if (ret == 0)
+		return 0;
+	ward_cgroup_destroy(cg, false, &(struct ward_err){ 0 });
+	return ret;
+}
+
+int
+ward_cgroup_attach(const struct ward_cgroup *cg, pid_t pid, struct ward_err *e)
+{
+	for (size_t i = 0; i < cg->n; i++) {
+		struct cg_dir d;
+		int ret = cg_dir_open(cg, (int)i, &d, e);
+
+		if (ret == 0)
+			ret = cg_writef(&d, "cgroup.procs", e, "%d", (int)pid);
+		cg_dir_close(&d);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+bool
+ward_cgroup_has_v1(const struct ward_cgroup *cg)
+{
+	return cg->mode != WARD_CGROUP_V2;
+}
+
+int
+ward_cgroup_v2_fd(const struct ward_cgroup *cg, int *fd, struct ward_err *e)
+{
+	struct cg_dir d;
+	int ret;
+
+	*fd = -1;
+	if (cg->unified < 0)
+		return 0;
+	ret = cg_dir_open(cg, cg->unified, &d, e);
+	if (ret == 0)
+		*fd = d.fd;
+	return ret;
+}
+
+int
+ward_cgroup_update(const struct ward_cgroup *cg, const struct ward_resources *r,
+		   const struct ward_resources *cur, struct ward_err *e)
+{
+	uint32_t need;
+	int ret;
+
+	/* Checked before anything is written: a refusal changes nothing. */
+	if (!cg_same_devices(r, cur))
+		return ward_err_set(e, EPERM, "linux.resources.devices: device "
+				    "rules cannot change on a running "
+				    "container");
+	ret = cg_check_resources(cg, r, true, &need, e);
+	/* A limit set for the first time may need its v2 controller on. */
+	if (ret == 0 && cg->unified >= 0)
+		ret = cg_v2_enable(cg, need, e);
+	if (ret == 0)
+		ret = cg_apply(cg, r, need, true, e);
+	return ret;
+}

@@ -1,0 +1,369 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The order of a create, parent side: policy, state dir, plan, clone,
+ * maps, hooks, sync, ready. The only file that knows it (with the child's
+ * half in container_child.c). A failure rolls back, in reverse, everything
+ * made so far: nothing is left behind.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ward/cleanup.h"
+#include "container.h"
+#include "hooks.h"
+#include "log.h"
+#include "sync.h"
+#include "terminal.h"
+#include "util.h"
+
+/* Bind start.sock in the state dir: only root can reach a 0700 dir. */
+static int
+listen_start(const struct ward_state_dir *d, int *out, struct ward_err *e)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	_cleanup_close_ int fd = -1;
+	char path[PATH_MAX + 16];
+
+	snprintf(path, sizeof(path), "%s/start.sock", d->path);
+	/* Long roots: bind through /proc/self/fd so sun_path stays short. */
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d/start.sock",
+		 d->dirfd);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return ward_err_set(e, errno, "socket");
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return ward_err_set(e, errno, "bind %s", path);
+	if (listen(fd, 1) < 0)
+		return ward_err_set(e, errno, "listen %s", path);
+	*out = take_fd(&fd);
+	return 0;
+}
+
+static int
+plan_seccomp(struct ward_plan *p, const char *root, struct ward_err *e)
+{
+	const struct ward_seccomp *prof = p->spec->linux.seccomp;
+	char cache[PATH_MAX];
+	int ret;
+
+	p->baseline = ward_seccomp_baseline(
+		(p->caps.set[WARD_CAP_PERMITTED] >> 19) & 1 /* CAP_SYS_PTRACE */);
+	if (prof == NULL)
+		return 0;
+	ret = ward_seccomp_flags(prof, &p->profile_flags, e);
+	if (ret < 0)
+		return ret;
+	snprintf(cache, sizeof(cache), "%s/.seccomp-cache", root);
+	return ward_seccomp_compile_cached(prof, cache, &p->profile, e);
+}
+
+static int
+record_allocated_maps(struct ward_spec *s, uint32_t host_base,
+		      struct ward_err *e)
+{
+	struct ward_id_map *u = ward_spec_alloc(s, sizeof(*u));
+	struct ward_id_map *g = ward_spec_alloc(s, sizeof(*g));
+
+	if (u == NULL || g == NULL)
+		return ward_err_set(e, ENOMEM, "id maps");
+	*u = (struct ward_id_map){ 0, host_base, WARD_IDMAP_BLOCK };
+	*g = *u;
+	s->linux.uid_mappings = (struct ward_id_maps){ u, 1 };
+	s->linux.gid_mappings = (struct ward_id_maps){ g, 1 };
+	return 0;
+}
+
+int
+ward_plan_build(struct ward_plan *p, const struct ward_create_opts *o,
+		const struct ward_state_dir *d, struct ward_err *e)
+{
+	const struct ward_conf *c = o->conf;
+	int ret, fds[2];
+
+	ret = ward_ns_plan(p->spec, &p->ns, e);
+	if (ret < 0)
+		return ret;
+	ret = ward_userns_plan(p->spec, c->userns_base, c->userns_count, d->path,
+			       &p->userns, e);
+	if (ret < 0)
+		return ret;
+	if (p->userns.allocated) {
+		/* Record the block in the spec: mounts and config.json see it. */
+		ret = record_allocated_maps(p->spec, p->userns.host_base, e);
+		if (ret < 0)
+			return ret;
+	}
+	ret = ward_mounts_plan(p->spec, o->bundle, &p->mounts, e);
+	if (ret < 0)
+		return ret;
+	ret = ward_process_plan(p->spec, o->preserve_fds, &p->proc, e);
+	if (ret < 0)
+		return ret;
+	ret = ward_caps_plan(&p->spec->process, &p->caps, e);
+	if (ret < 0)
+		return ret;
+	ret = plan_seccomp(p, o->root, e);
+	if (ret < 0)
+		return ret;
+	ret = ward_cgroup_plan(p->spec, o->id, o->systemd_cgroup, &p->cgroup, e);
+	if (ret < 0)
+		return ret;
+	if (ward_cgroup_has_v1(&p->cgroup.cg) &&
+	    (p->ns.clone_flags & CLONE_NEWCGROUP)) {
+		p->ns.clone_flags &= ~(uint64_t)CLONE_NEWCGROUP;
+		p->unshare_cgroupns = true;
+	}
+	p->state_dirfd = d->dirfd;
+	p->new_net = p->spec->linux.ns[WARD_NS_NET].present &&
+		     p->spec->linux.ns[WARD_NS_NET].path == NULL;
+	p->idmap_rootfs = p->userns.allocated;
+	if (o->console_socket != NULL) {
+		ret = ward_terminal_connect(o->console_socket, &p->console_fd, e);
+		if (ret < 0)
+			return ret;
+	} else if (o->console_fd >= 0) {
+		p->console_fd = fcntl(o->console_fd, F_DUPFD_CLOEXEC, 3);
+		if (p->console_fd < 0)
+			return ward_err_set(e, errno, "dup console socket");
+	}
+	ret = ward_sync_pair(fds, e);
+	if (ret < 0)
+		return ret;
+	p->sync_parent = fds[0];
+	p->sync_child = fds[1];
+	p->parent_pid = getpid();
+	return listen_start(d, &p->start_fd, e);
+}
+
+static void
+close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+void
+ward_plan_free(struct ward_plan *p)
+{
+	ward_ns_plan_free(&p->ns);
+	ward_cgroup_plan_free(&p->cgroup);
+	ward_mounts_plan_free(&p->mounts);
+	ward_process_plan_free(&p->proc);
+	ward_bpf_free(&p->profile);
+	close_fd(&p->sync_parent);
+	close_fd(&p->sync_child);
+	close_fd(&p->start_fd);
+	close_fd(&p->console_fd);
+}
+
+static int
+run_hooks(const struct ward_plan *p, const struct ward_state *st,
+	  enum ward_hook_kind kind, struct ward_err *e)
+{
+	_cleanup_free_ char *json = NULL;
+	const struct ward_hooks *h = &p->spec->hooks;
+	int ret;
+
+	if (h->n[kind] == 0)
+		return 0;
+	ret = ward_state_to_oci_json(st, WARD_STATUS_CREATING, p->spec, &json, e);
+	if (ret < 0)
+		return ret;
+	return ward_hooks_run(h->v[kind], h->n[kind], kind, json, e);
+}
+
+/* Between clone and READY: maps, idmapped rootfs, runtime hooks, sync. */
+static int
+drive_child(struct ward_plan *p, struct ward_state *st, struct ward_err *e)
+{
+	_cleanup_close_ int tree_fd = -1;
+	int ret;
+
+	ret = ward_userns_write_maps(st->pid, &p->userns, e);
+	if (ret < 0)
+		return ret;
+	if (p->idmap_rootfs) {
+		char path[64];
+		_cleanup_close_ int userns_fd = -1;
+
+		snprintf(path, sizeof(path), "/proc/%d/ns/user", st->pid);
+		userns_fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (userns_fd < 0)
+			return ward_err_set(e, errno, "open %s", path);
+		ret = ward_mounts_idmap_prepare(&p->mounts, userns_fd, &tree_fd, e);
+		if (ret < 0)
+			return ret;
+	}
+	/* Docker's network comes from a prestart hook: namespaces exist now. */
+	ret = run_hooks(p, st, WARD_HOOK_PRESTART, e);
+	if (ret == 0)
+		ret = run_hooks(p, st, WARD_HOOK_CREATE_RUNTIME, e);
+	if (ret < 0)
+		return ret;
+	ret = ward_sync_send(p->sync_parent, WARD_SYNC_MAPS_DONE, NULL, tree_fd);
+	/* On EPIPE the child died: its SYNC_ERROR, if any, is still queued. */
+	if (ret < 0 && ret != -EPIPE)
+		return ward_err_set(e, -ret, "sync: send maps");
+	ret = ward_sync_expect(p->sync_parent, WARD_SYNC_READY, NULL, e);
+	if (ret < 0)
+		return ret;
+	return run_hooks(p, st, WARD_HOOK_CREATE_CONTAINER, e);
+}
+
+static int
+write_pid_file(const char *path, pid_t pid, struct ward_err *e)
+{
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "%d", pid);
+
+	/* containerd reads it as-is: no trailing newline. */
+	return ward_write_file_atomic(path, buf, (size_t)n, 0644, e);
+}
+
+static int
+save_config(const struct ward_state_dir *d, const struct ward_spec *s,
+	    struct ward_err *e)
+{
+	_cleanup_free_ char *json = NULL;
+	char path[PATH_MAX + 16];
+	size_t len;
+	int ret;
+
+	ret = ward_spec_to_json(s, &json, &len, e);
+	if (ret < 0)
+		return ret;
+	snprintf(path, sizeof(path), "%s/config.json", d->path);
+	return ward_write_file_atomic(path, json, len, 0600, e);
+}
+
+static int
+spawn(struct ward_plan *p, const struct ward_create_opts *o,
+      struct ward_state *st, const struct ward_state_dir *d, struct ward_err *e)
+{
+	_cleanup_close_ int v2_fd = -1;
+	int ret;
+
+	ret = ward_cgroup_create(&p->cgroup, &v2_fd, e);
+	if (ret < 0)
+		return ret;
+	p->cgroup_created = true;
+	ward_cgroup_describe(&p->cgroup.cg, st->cgroup, sizeof(st->cgroup));
+	/* From here a crash leaves a record `delete --force` can clean up. */
+	ret = ward_state_save(d, st, e);
+	if (ret < 0)
+		return ret;
+	/* v2: the init is born in its cgroup (CLONE_INTO_CGROUP). */
+	st->pid = ward_ns_spawn(&p->ns, v2_fd, ward_child_main, p, e);
+	if (st->pid < 0)
+		return st->pid;
+	close_fd(&p->sync_child);
+	/* v1: joined before it runs anything (it waits for MAPS_DONE). */
+	ret = ward_cgroup_attach(&p->cgroup.cg, st->pid, e);
+	if (ret < 0)
+		return ret;
+	if (ward_proc_start_time(st->pid, &st->pid_start) < 0)
+		return ward_err_set(e, ESRCH, "container init exited at once");
+	/* Record the pid first: `delete --force` can then clean up a crash. */
+	ret = ward_state_save(d, st, e);
+	if (ret < 0)
+		return ret;
+	ret = drive_child(p, st, e);
+	if (ret < 0)
+		return ret;
+	if (p->spec->process.has_oom_score_adj) {
+		ret = ward_process_set_oom_score_adj(st->pid,
+						     p->spec->process.oom_score_adj, e);
+		if (ret < 0)
+			return ret;
+	}
+	ret = ward_state_save(d, st, e);
+	if (ret == 0 && o->pid_file != NULL)
+		ret = write_pid_file(o->pid_file, st->pid, e);
+	return ret;
+}
+
+static void
+kill_and_reap(pid_t pid)
+{
+	if (pid <= 0)
+		return;
+	kill(pid, SIGKILL);
+	/* Ours: clone3 or the launcher's CLONE_PARENT made it our child. */
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+static void
+init_state(struct ward_state *st, const struct ward_create_opts *o,
+	   const struct ward_spec *s)
+{
+	memset(st, 0, sizeof(*st));
+	snprintf(st->id, sizeof(st->id), "%s", o->id);
+	if (realpath(o->bundle, st->bundle) == NULL)
+		snprintf(st->bundle, sizeof(st->bundle), "%s", o->bundle);
+	snprintf(st->rootfs, sizeof(st->rootfs), "%s", s->root.path);
+	ward_now_rfc3339(st->created, sizeof(st->created));
+	st->idmap_block = -1;
+	st->owner = geteuid();
+}
+
+int
+ward_container_create_spec(const struct ward_create_opts *o,
+			   struct ward_spec *spec, pid_t *pid_out,
+			   struct ward_err *e);
+
+int
+ward_container_create_spec(const struct ward_create_opts *o,
+			   struct ward_spec *spec, pid_t *pid_out,
+			   struct ward_err *e)
+{
+	struct ward_plan p = { .spec = spec, .sync_parent = -1, .sync_child = -1,
+			       .start_fd = -1, .console_fd = -1,
+			       .state_dirfd = -1 };
+	struct ward_state_dir d;
+	struct ward_state st;
+	int ret;
+
+	ret = ward_state_create(o->root, o->id, &d, e);
+	if (ret < 0)
+		return ret;
+	init_state(&st, o, spec);
+	ret = ward_plan_build(&p, o, &d, e);
+	st.idmap_block = p.userns.block;
+	if (ret < 0)
+		goto out_release;
+	ret = save_config(&d, spec, e);
+	if (ret < 0)
+		goto out_release;
+	ret = spawn(&p, o, &st, &d, e);
+	if (ret < 0)
+		goto out_kill;
+	*pid_out = st.pid;
+	ward_plan_free(&p);
+	ward_state_close(&d);
+	return 0;
+
+out_kill:
+	kill_and_reap(st.pid);
+	if (p.cgroup_created)
+		ward_cgroup_destroy(&p.cgroup.cg, true, &(struct ward_err){ 0 });
+out_release:
+	ward_plan_free(&p);
+	ward_userns_release_block(st.idmap_block);
+	ward_state_destroy(&d, &(struct ward_err){ 0 });
+	ward_state_close(&d);
+	return ret;
+}

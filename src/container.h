@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The container's plan: everything the init needs, computed in the parent
+ * before clone, so the child only makes syscalls (DESIGN.md §1).
+ */
+#ifndef WARD_CONTAINER_H
+#define WARD_CONTAINER_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "ward/ward.h"
+#include "caps.h"
+#include "cgroup.h"
+#include "conf.h"
+#include "mounts.h"
+#include "ns.h"
+#include "process.h"
+#include "seccomp.h"
+#include "spec.h"
+#include "state.h"
+#include "userns.h"
+
+struct ward_plan {
+	struct ward_spec *spec;		/* hardened by the policy */
+	struct ward_ns_plan ns;
+	struct ward_userns_plan userns;
+	struct ward_mounts_plan mounts;
+	struct ward_process_plan proc;
+	struct ward_caps_plan caps;
+	struct ward_cgroup_plan cgroup;
+	bool cgroup_created;
+	bool unshare_cgroupns;		/* v1: after the parent attached us */
+	int state_dirfd;		/* the child closes its copy: it holds the flock */
+	const struct ward_bpf *baseline;
+	struct ward_bpf profile;	/* len 0 when the config has none */
+	unsigned int profile_flags;
+	bool new_net;			/* bring lo up */
+	bool idmap_rootfs;		/* parent prepares an idmapped rootfs */
+	int sync_parent;		/* SEQPACKET ends */
+	int sync_child;
+	int start_fd;			/* listening start.sock */
+	int console_fd;			/* --console-socket connection or -1 */
+	pid_t parent_pid;
+};
+
+/* Plan a create from a loaded, policy-checked spec. */
+int ward_plan_build(struct ward_plan *p, const struct ward_create_opts *o,
+		    const struct ward_state_dir *d, struct ward_err *e);
+void ward_plan_free(struct ward_plan *p);
+
+/* The init's body (in the child after clone3); returns an exit status. */
+int ward_child_main(void *arg);
+
+/* Hardened spec of an existing container (its state dir's config.json). */
+int ward_container_load_spec(const struct ward_state_dir *d,
+			     struct ward_spec **out, struct ward_err *e);
+/* OCI state JSON for hooks and `state` (malloc'd). */
+int ward_state_to_oci_json(const struct ward_state *st, enum ward_status status,
+			   const struct ward_spec *s, char **json,
+			   struct ward_err *e);
+/* Tear down what a container left: poststop hooks, id block, state dir. */
+int ward_container_cleanup(struct ward_state_dir *d, const struct ward_state *st,
+			   struct ward_err *e);
+
+#endif

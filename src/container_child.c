@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The container's init, from clone3 to execve. One call per line; the order
+ * is the security argument, so every constraint says why. Nothing here
+ * allocates or prints: a failure travels to the parent as SYNC_ERROR.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <sched.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "container.h"
+#include "netlink.h"
+#include "sync.h"
+#include "terminal.h"
+
+/* Wait for `start`: one connection on start.sock, one byte. */
+static int
+wait_for_start(int listen_fd, int *conn, struct ward_err *e)
+{
+	char c;
+	ssize_t n;
+
+	do
+		*conn = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+	while (*conn < 0 && errno == EINTR);
+	if (*conn < 0)
+		return ward_err_set(e, errno, "wait for start");
+	do
+		n = read(*conn, &c, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		return ward_err_set(e, n < 0 ? errno : EPIPE, "read start request");
+	return 0;
+}
+
+static int
+become_root_in_userns(const struct ward_plan *p, struct ward_err *e)
+{
+	if (!p->userns.write_maps && p->spec->linux.ns[WARD_NS_USER].path == NULL)
+		return 0;
+	/* Our ids are unmapped until the parent writes the maps; take 0:0. */
+	if (setresgid(0, 0, 0) < 0)
+		return ward_err_set(e, errno, "setresgid(0) in the user namespace");
+	if (setresuid(0, 0, 0) < 0)
+		return ward_err_set(e, errno, "setresuid(0) in the user namespace");
+	return 0;
+}
+
+/* Filesystem, identity of the host bits, network: all still as ns-root. */
+static int
+setup_environment(const struct ward_plan *p, int tree_fd, struct ward_err *e)
+{
+	int ret;
+
+	ret = ward_mounts_apply(&p->mounts, tree_fd, e);
+	if (ret < 0)
+		return ret;
+	ret = ward_process_apply_uts(&p->proc, e);
+	if (ret < 0)
+		return ret;
+	/* After /proc is the container's own: sysctls land in our namespaces. */
+	ret = ward_process_apply_sysctl(&p->proc, e);
+	if (ret < 0)
+		return ret;
+	if (p->new_net) {
+		ret = ward_netlink_lo_up(e);
+		if (ret < 0)
+			return ret;
+	}
+	if (p->console_fd >= 0) {
+		/* The pty comes from the container's own devpts instance. */
+		ret = ward_terminal_child_setup(p->console_fd, &p->proc, e);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+/* Resolve, chdir, then drop to the container user for good. */
+static int
+setup_process(const struct ward_plan *p, char *exe, size_t len,
+	      struct ward_err *e)
+{
+	int ret;
+
+	/* cwd first: a relative args[0] or PATH entry resolves against it. */
+	ret = ward_process_apply_cwd(&p->proc, e);
+	if (ret < 0)
+		return ret;
+	/* Before dropping privileges: a missing binary is create's error. */
+	ret = ward_process_resolve_exec(&p->proc, exe, len, e);
+	if (ret < 0)
+		return ret;
+	ret = ward_process_apply_user(&p->proc, e);
+	if (ret < 0)
+		return ret;
+	ret = ward_caps_apply(&p->caps, e);
+	if (ret < 0)
+		return ret;
+	/* Last of ward's own work: a tiny RLIMIT_AS or NOFILE can't break us. */
+	ret = ward_process_apply_rlimits(&p->proc, e);
+	if (ret < 0)
+		return ret;
+	/* NNP before seccomp: the filter then needn't allow setresuid/capset. */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return ward_err_set(e, errno, "prctl(PR_SET_NO_NEW_PRIVS)");
+	int keep[] = { p->start_fd, p->sync_child };
+
+	return ward_process_close_fds(&p->proc, keep, 2, e);
+}
+
+static int
+load_filters(const struct ward_plan *p, struct ward_err *e)
+{
+	int ret;
+
+	/*
+	 * Baseline first: it allows seccomp(2), so a profile that denies it
+	 * still loads; and with two errno verdicts the kernel returns the last
+	 * filter's, so the profile's own errnoRet wins over the baseline EPERM.
+	 */
+	ret = ward_seccomp_load(p->baseline, 0, e);
+	if (ret < 0 || p->profile.len == 0)
+		return ret;
+	return ward_seccomp_load(&p->profile, p->profile_flags, e);
+}
+
+static int
+child_body(struct ward_plan *p, int *conn, struct ward_err *e)
+{
+	char exe[PATH_MAX];
+	int tree_fd = -1, ret;
+	sigset_t none;
+
+	/* `run` blocks every signal to forward them; the program gets none. */
+	sigemptyset(&none);
+	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
+		return ward_err_set(e, errno, "sigprocmask");
+
+	/* Non-dumpable until execve: no ptrace or /proc/PID/fd of our fds. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return ward_err_set(e, errno, "prctl(PR_SET_DUMPABLE)");
+	/* A create killed mid-way must not leave a half-built init behind. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		return ward_err_set(e, errno, "prctl(PR_SET_PDEATHSIG)");
+	/* Our copy shares the state dir's flock: `start` would wait forever. */
+	close(p->state_dirfd);
+	/* Had the runtime died before that, the next read sees EOF and we exit. */
+	ret = ward_sync_expect(p->sync_child, WARD_SYNC_MAPS_DONE, &tree_fd, e);
+	if (ret < 0)
+		return ret;
+	ret = become_root_in_userns(p, e);
+	if (ret < 0)
+		return ret;
+	/* v1 roots a cgroup ns where we are: only now, after the attach. */
+	if (p->unshare_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
+		return ward_err_set(e, errno, "unshare(CLONE_NEWCGROUP)");
+	ret = setup_environment(p, tree_fd, e);
+	if (tree_fd >= 0)
+		close(tree_fd);
+	if (ret < 0)
+		return ret;
+	ret = setup_process(p, exe, sizeof(exe), e);
+	if (ret < 0)
+		return ret;
+	/* From here the runtime may exit: we must outlive it. */
+	if (prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0)
+		return ward_err_set(e, errno, "prctl(PR_SET_PDEATHSIG, 0)");
+	ret = ward_sync_send(p->sync_child, WARD_SYNC_READY, NULL, -1);
+	if (ret < 0)
+		return ward_err_set(e, -ret, "report ready");
+	close(p->sync_child);
+	p->sync_child = -1;
+	ret = wait_for_start(p->start_fd, conn, e);
+	if (ret < 0)
+		return ret;
+	close(p->start_fd);
+	/* Seccomp last: after it, ward makes no syscall but execve. */
+	ret = load_filters(p, e);
+	if (ret < 0)
+		return ret;
+	return ward_process_exec(&p->proc, exe, e);
+}
+
+int
+ward_child_main(void *arg)
+{
+	struct ward_plan *p = arg;
+	struct ward_err e = { 0 };
+	int conn = -1;
+
+	close(p->sync_parent);
+	child_body(p, &conn, &e);
+	/* Only reached on failure: tell whoever is listening why. */
+	if (p->sync_child >= 0)
+		ward_sync_send(p->sync_child, WARD_SYNC_ERROR, &e, -1);
+	else if (conn >= 0)
+		(void)!write(conn, e.msg, sizeof(e.msg));
+	_exit(127);
+}

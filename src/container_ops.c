@@ -1,0 +1,290 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The commands on an existing container: create's front, start, kill, delete. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ward/cleanup.h"
+#include "container.h"
+#include "hooks.h"
+#include "log.h"
+#include "util.h"
+
+int ward_container_create_spec(const struct ward_create_opts *o,
+			       struct ward_spec *spec, pid_t *pid_out,
+			       struct ward_err *e);
+
+static void
+log_verdicts(const struct ward_report *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		const struct ward_verdict *v = &r->v[i];
+
+		if (v->kind == WARD_VERDICT_WARN)
+			ward_warn("%s [CIS %s] %s: %s", v->rule, v->cis ? v->cis : "-",
+				  v->path, v->what);
+		else if (v->kind == WARD_VERDICT_HARDEN)
+			ward_info("harden %s: %s: %s", v->rule, v->path, v->what);
+	}
+}
+
+/* Load bundle/config.json and run the policy: refusals end here. */
+int
+ward_container_prepare_spec(const struct ward_create_opts *o,
+			    struct ward_spec **out, struct ward_err *e)
+{
+	struct ward_report r = { 0 };
+	char path[PATH_MAX];
+	struct ward_spec *s = NULL;
+	int ret;
+
+	ret = ward_state_validate_id(o->id, e);
+	if (ret < 0)
+		return ret;
+	if (snprintf(path, sizeof(path), "%s/config.json", o->bundle) >= (int)sizeof(path))
+		return ward_err_set(e, ENAMETOOLONG, "bundle path");
+	ret = ward_spec_load(path, &s, e);
+	if (ret < 0)
+		return ret;
+	if (!s->has_process || !s->has_root) {
+		ward_spec_free(s);
+		return ward_err_set(e, EINVAL, "%s: %s is required to create a container",
+				    path, s->has_process ? "root" : "process");
+	}
+	/* Relative bind sources and root.path are the bundle's, as for mounts. */
+	s->bundle = ward_spec_strdup(s, o->bundle);
+	if (s->bundle == NULL) {
+		ward_spec_free(s);
+		return ward_err_set(e, ENOMEM, "bundle");
+	}
+	ret = ward_policy_check(s, o->conf, &r, e);
+	if (ret == 0 && r.n_refused > 0)
+		ret = ward_report_to_err(&r, e);
+	if (ret == 0)
+		log_verdicts(&r);
+	ward_report_free(&r);
+	if (ret < 0) {
+		ward_spec_free(s);
+		return ret;
+	}
+	*out = s;
+	return 0;
+}
+
+int
+ward_container_create(const struct ward_create_opts *o, struct ward_err *e)
+{
+	struct ward_spec *s = NULL;
+	pid_t pid;
+	int ret;
+
+	ret = ward_container_prepare_spec(o, &s, e);
+	if (ret < 0)
+		return ret;
+	ret = ward_container_create_spec(o, s, &pid, e);
+	ward_spec_free(s);
+	return ret;
+}
+
+int
+ward_container_load_spec(const struct ward_state_dir *d, struct ward_spec **out,
+			 struct ward_err *e)
+{
+	char path[PATH_MAX + 16];
+
+	snprintf(path, sizeof(path), "%s/config.json", d->path);
+	return ward_spec_load(path, out, e);
+}
+
+/* Poke start.sock; EOF afterwards means execve happened (CLOEXEC). */
+static int
+release_init(const struct ward_state_dir *d, struct ward_err *e)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	char msg[WARD_ERR_MSG_MAX];
+	ssize_t n;
+
+	if (fd < 0)
+		return ward_err_set(e, errno, "socket");
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d/start.sock",
+		 d->dirfd);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return ward_err_set(e, errno, "connect %s/start.sock", d->path);
+	if (write(fd, "s", 1) != 1)
+		return ward_err_set(e, errno, "start");
+	do
+		n = read(fd, msg, sizeof(msg));
+	while (n < 0 && errno == EINTR);
+	if (n > 0) {
+		msg[sizeof(msg) - 1] = '\0';
+		return ward_err_set(e, EIO, "container init failed to start: %s", msg);
+	}
+	return 0;
+}
+
+static void
+run_warn_hooks(const struct ward_spec *s, const struct ward_state *st,
+	       enum ward_status status, enum ward_hook_kind kind)
+{
+	struct ward_err e = { 0 };
+	_cleanup_free_ char *json = NULL;
+
+	if (s->hooks.n[kind] == 0)
+		return;
+	if (ward_state_to_oci_json(st, status, s, &json, &e) == 0)
+		ward_hooks_run(s->hooks.v[kind], s->hooks.n[kind], kind, json, &e);
+	/* The spec makes poststart/poststop failures warnings, not errors. */
+	if (e.code != 0)
+		ward_warn("%s", e.msg);
+}
+
+int
+ward_container_start(const char *root, const char *id, struct ward_err *e)
+{
+	struct ward_state_dir d;
+	struct ward_state st;
+	struct ward_spec *s = NULL;
+	enum ward_status status;
+	int ret;
+
+	ret = ward_state_open(root, id, &d, e);
+	if (ret < 0)
+		return ret;
+	ret = ward_state_load(&d, &st, e);
+	if (ret < 0)
+		goto out;
+	status = ward_state_status(&st);
+	if (status != WARD_STATUS_CREATED) {
+		ret = ward_err_set(e, EINVAL, "cannot start container \"%s\": it is %s, not created",
+				   id, ward_status_name(status));
+		goto out;
+	}
+	ret = ward_container_load_spec(&d, &s, e);
+	if (ret < 0)
+		goto out;
+	ret = release_init(&d, e);
+	if (ret < 0)
+		goto out;
+	st.started = true;
+	ret = ward_state_save(&d, &st, e);
+	if (ret == 0)
+		run_warn_hooks(s, &st, WARD_STATUS_RUNNING, WARD_HOOK_POSTSTART);
+out:
+	ward_spec_free(s);
+	ward_state_close(&d);
+	return ret;
+}
+
+int
+ward_container_kill(const char *root, const char *id, int sig, bool all,
+		    struct ward_err *e)
+{
+	struct ward_state_dir d;
+	struct ward_state st;
+	enum ward_status status;
+	int ret;
+
+	(void)all;	/* without a cgroup, init's pid ns death takes the rest */
+	ret = ward_state_open(root, id, &d, e);
+	if (ret < 0)
+		return ret;
+	ret = ward_state_load(&d, &st, e);
+	if (ret == 0) {
+		status = ward_state_status(&st);
+		if (status == WARD_STATUS_STOPPED)
+			ret = ward_err_set(e, ESRCH, "container \"%s\" not running", id);
+		else if (kill(st.pid, sig) < 0)
+			ret = ward_err_set(e, errno, "kill %d: no such process", st.pid);
+	}
+	ward_state_close(&d);
+	return ret;
+}
+
+/* Wait for a killed init to be gone (it may be reaped by someone else). */
+static int
+wait_gone(const struct ward_state *st, struct ward_err *e)
+{
+	for (int i = 0; i < 1000; i++) {
+		if (ward_state_status(st) == WARD_STATUS_STOPPED)
+			return 0;
+		nanosleep(&(struct timespec){ .tv_nsec = 5 * 1000 * 1000 }, NULL);
+	}
+	return ward_err_set(e, ETIMEDOUT, "container init %d did not exit after SIGKILL",
+			    st->pid);
+}
+
+int
+ward_container_cleanup(struct ward_state_dir *d, const struct ward_state *st,
+		       struct ward_err *e)
+{
+	struct ward_spec *s = NULL;
+
+	if (ward_container_load_spec(d, &s, &(struct ward_err){ 0 }) == 0) {
+		run_warn_hooks(s, st, WARD_STATUS_STOPPED, WARD_HOOK_POSTSTOP);
+		ward_spec_free(s);
+	}
+	if (st->cgroup[0] != '\0') {
+		struct ward_cgroup *cg = calloc(1, sizeof(*cg));
+		int ret;
+
+		if (cg == NULL)
+			return ward_err_set(e, ENOMEM, "cgroup");
+		ret = ward_cgroup_open(st->cgroup, cg, e);
+		if (ret == 0)
+			ret = ward_cgroup_destroy(cg, true, e);
+		free(cg);
+		if (ret < 0)
+			return ret;
+	}
+	ward_userns_release_block(st->idmap_block);
+	return ward_state_destroy(d, e);
+}
+
+int
+ward_container_delete(const char *root, const char *id, bool force,
+		      struct ward_err *e)
+{
+	struct ward_state_dir d;
+	struct ward_state st;
+	enum ward_status status;
+	int ret;
+
+	ret = ward_state_open(root, id, &d, e);
+	if (ret == -ENOENT && force)
+		return 0;
+	if (ret < 0)
+		return ret;
+	/* No state.json: a create killed before its first save. */
+	if (ward_state_load(&d, &st, &(struct ward_err){ 0 }) < 0) {
+		memset(&st, 0, sizeof(st));
+		st.idmap_block = -1;
+	}
+	status = ward_state_status(&st);
+	if (status != WARD_STATUS_STOPPED) {
+		if (!force) {
+			ret = ward_err_set(e, EBUSY,
+					   "cannot delete container \"%s\" that is %s: stop it or use --force",
+					   id, ward_status_name(status));
+			goto out;
+		}
+		kill(st.pid, SIGKILL);
+		ret = wait_gone(&st, e);
+		if (ret < 0)
+			goto out;
+	}
+	ret = ward_container_cleanup(&d, &st, e);
+out:
+	ward_state_close(&d);
+	return ret;
+}

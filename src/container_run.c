@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* `run`: create + start in one process, then stay as the init's parent. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ward/cleanup.h"
+#include "container.h"
+#include "log.h"
+#include "terminal.h"
+
+int ward_container_prepare_spec(const struct ward_create_opts *o,
+				struct ward_spec **out, struct ward_err *e);
+int ward_container_create_spec(const struct ward_create_opts *o,
+			       struct ward_spec *spec, pid_t *pid_out,
+			       struct ward_err *e);
+
+static int
+exit_status_of(int status)
+{
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+/* Forward every catchable signal to init until it exits. */
+static int
+forward_and_wait(pid_t pid, const sigset_t *set, int *status, struct ward_err *e)
+{
+	for (;;) {
+		siginfo_t si;
+		int sig = sigwaitinfo(set, &si), ws;
+		pid_t r;
+
+		if (sig < 0) {
+			if (errno == EINTR)
+				continue;
+			return ward_err_set(e, errno, "sigwaitinfo");
+		}
+		if (sig != SIGCHLD) {
+			kill(pid, sig);
+			continue;
+		}
+		/* Reap everything: a launcher or hook may have exited too. */
+		while ((r = waitpid(-1, &ws, WNOHANG)) > 0) {
+			if (r == pid) {
+				*status = exit_status_of(ws);
+				return 0;
+			}
+		}
+	}
+}
+
+static int
+relay_tty(int sock, pid_t pid, int *status, struct ward_err *e)
+{
+	_cleanup_close_ int master = -1;
+	int ret, ws;
+
+	ret = ward_terminal_recv(sock, &master, e);
+	if (ret < 0)
+		return ret;
+	ret = ward_terminal_relay(master, pid, e);
+	if (ret < 0)
+		return ret;
+	while (waitpid(pid, &ws, 0) < 0) {
+		if (errno != EINTR)
+			return ward_err_set(e, errno, "waitpid %d", pid);
+	}
+	*status = exit_status_of(ws);
+	return 0;
+}
+
+static int
+run_created(const struct ward_run_opts *o, pid_t pid, int tty_sock,
+	    const sigset_t *set, int *status, struct ward_err *e)
+{
+	int ret;
+
+	ret = ward_container_start(o->create.root, o->create.id, e);
+	if (ret < 0 || o->detach)
+		return ret;
+	if (tty_sock >= 0) {
+		sigprocmask(SIG_UNBLOCK, set, NULL);
+		return relay_tty(tty_sock, pid, status, e);
+	}
+	return forward_and_wait(pid, set, status, e);
+}
+
+int
+ward_container_run(const struct ward_run_opts *o, int *status,
+		   struct ward_err *e)
+{
+	struct ward_create_opts co = o->create;
+	struct ward_spec *s = NULL;
+	_cleanup_close_ int tty_parent = -1, tty_child = -1;
+	sigset_t set, old;
+	pid_t pid = -1;
+	int ret;
+
+	*status = 0;
+	ret = ward_container_prepare_spec(&co, &s, e);
+	if (ret < 0)
+		return ret;
+	if (s->process.terminal && co.console_socket == NULL && !o->detach) {
+		int sv[2];
+
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+			ward_spec_free(s);
+			return ward_err_set(e, errno, "socketpair");
+		}
+		tty_parent = sv[0];
+		tty_child = sv[1];
+		co.console_fd = tty_child;
+	}
+	sigfillset(&set);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	ret = ward_container_create_spec(&co, s, &pid, e);
+	ward_spec_free(s);
+	if (ret == 0)
+		ret = run_created(o, pid, tty_parent, &set, status, e);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (ret < 0 && pid > 0)
+		ward_container_delete(co.root, co.id, true, &(struct ward_err){ 0 });
+	else if (ret == 0 && !o->detach && !o->keep)
+		ret = ward_container_delete(co.root, co.id, true, e);
+	return ret;
+}

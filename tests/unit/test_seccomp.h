@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Helpers shared by the seccomp suite's files (test_seccomp*.c). */
+#ifndef WARD_TEST_SECCOMP_H
+#define WARD_TEST_SECCOMP_H
+
+#include <check.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "seccomp.h"
+
+/*
+ * Runs in a forked child with the filter loaded: make syscalls, report each
+ * failed expectation on out (with test_want), return the number failed.
+ */
+typedef int (*test_child_fn)(int out, const void *arg);
+
+/*
+ * Fork; the child sets no_new_privs, loads prog with flags and runs fn.
+ * Returns the child's wait status; msg receives what the child reported.
+ */
+int test_run_filtered(const struct ward_bpf *prog, unsigned int flags,
+		      test_child_fn fn, const void *arg, char *msg, size_t cap);
+
+/* test_run_filtered, asserting the child exited 0 (every check passed). */
+void test_filtered_ok(const struct ward_bpf *prog, test_child_fn fn,
+		      const void *arg);
+
+/*
+ * In the child: ret is a syscall's result; want_errno 0 expects success,
+ * otherwise -1 with that errno. Reports a mismatch on out; returns 1 then.
+ * Call it directly on the syscall so nothing clobbers errno in between.
+ */
+int test_want(int out, long ret, int want_errno, const char *what);
+
+/* A compiled program contains "ret k" for this k. */
+bool test_bpf_returns(const struct ward_bpf *p, unsigned int k);
+
+TCase *tcase_seccomp_compile(void);
+TCase *tcase_seccomp_run(void);
+TCase *tcase_seccomp_cache(void);
+
+#endif
