@@ -321,6 +321,28 @@ START_TEST(apply_as_root)
 }
 END_TEST
 
+/* An option only the kernel can judge fails in the child, with its reason. */
+START_TEST(apply_reports_bad_fs_option)
+{
+	struct ward_mounts_plan p;
+	struct ward_err e = { 0 };
+	struct ward_spec *s;
+	char bundle[PATH_MAX], msg[512];
+	struct inside in = { NULL, NULL };
+
+	tm_bundle_make(bundle, sizeof(bundle), 0);
+	s = tm_spec("{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"rootfs\"},\"mounts\":["
+		    "{\"destination\":\"/run\",\"type\":\"tmpfs\",\"options\":[\"mode=banana\"]}]}");
+	ck_assert_msg(ward_mounts_plan(s, bundle, &p, &e) == 0, "%s", e.msg);
+	ward_spec_free(s);
+	ck_assert_int_eq(run_root(&p, &in, msg, sizeof(msg)), 2);
+	ck_assert_msg(strstr(msg, "mount tmpfs on /run: option mode") != NULL, "%s", msg);
+	ck_assert_msg(strstr(msg, "[22]") != NULL && strstr(msg, "Bad value") != NULL, "%s", msg);
+	ward_mounts_plan_free(&p);
+	tm_bundle_remove(bundle);
+}
+END_TEST
+
 /* ---- user namespace + idmapped rootfs ---- */
 
 static int
@@ -505,6 +527,7 @@ tm_apply_tcase(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, apply_as_root, 0, 2);
+	tcase_add_test(tc, apply_reports_bad_fs_option);
 	tcase_add_loop_test(tc, apply_in_userns_idmapped, 0, 2);
 	return tc;
 }
