@@ -173,6 +173,7 @@ static int
 run_hooks(const struct ward_plan *p, const struct ward_state *st,
 	  enum ward_hook_kind kind, struct ward_err *e)
 {
+	pid_t in = kind == WARD_HOOK_CREATE_CONTAINER ? st->pid : 0;
 	_cleanup_free_ char *json = NULL;
 	const struct ward_hooks *h = &p->spec->hooks;
 	int ret;
@@ -182,7 +183,7 @@ run_hooks(const struct ward_plan *p, const struct ward_state *st,
 	ret = ward_state_to_oci_json(st, WARD_STATUS_CREATING, p->spec, &json, e);
 	if (ret < 0)
 		return ret;
-	return ward_hooks_run(h->v[kind], h->n[kind], kind, json, e);
+	return ward_hooks_run_in(h->v[kind], h->n[kind], kind, json, in, false, e);
 }
 
 /* Between clone and READY: maps, idmapped rootfs, runtime hooks, sync. */
@@ -217,10 +218,17 @@ drive_child(struct ward_plan *p, struct ward_state *st, struct ward_err *e)
 	/* On EPIPE the child died: its SYNC_ERROR, if any, is still queued. */
 	if (ret < 0 && ret != -EPIPE)
 		return ward_err_set(e, -ret, "sync: send maps");
-	ret = ward_sync_expect(p->sync_parent, WARD_SYNC_READY, NULL, e);
+	ret = ward_sync_expect(p->sync_parent, WARD_SYNC_MOUNTS_DONE, NULL, e);
 	if (ret < 0)
 		return ret;
-	return run_hooks(p, st, WARD_HOOK_CREATE_CONTAINER, e);
+	/* In the container's namespaces, before its pivot_root (OCI). */
+	ret = run_hooks(p, st, WARD_HOOK_CREATE_CONTAINER, e);
+	if (ret < 0)
+		return ret;
+	ret = ward_sync_send(p->sync_parent, WARD_SYNC_HOOKS_DONE, NULL, -1);
+	if (ret < 0 && ret != -EPIPE)
+		return ward_err_set(e, -ret, "sync: send hooks done");
+	return ward_sync_expect(p->sync_parent, WARD_SYNC_READY, NULL, e);
 }
 
 static int

@@ -57,14 +57,27 @@ setup_environment(const struct ward_plan *p, int tree_fd, struct ward_err *e)
 {
 	int ret;
 
-	ret = ward_mounts_apply(&p->mounts, tree_fd, e);
+	ret = ward_mounts_build(&p->mounts, tree_fd, e);
+	if (ret < 0)
+		return ret;
+	/* The OCI order: createContainer hooks after the mounts, before pivot. */
+	ret = ward_sync_send(p->sync_child, WARD_SYNC_MOUNTS_DONE, NULL, -1);
+	if (ret < 0)
+		return ward_err_set(e, -ret, "report mounts");
+	ret = ward_sync_expect(p->sync_child, WARD_SYNC_HOOKS_DONE, NULL, e);
+	if (ret < 0)
+		return ret;
+	ret = ward_mounts_pivot(&p->mounts, tree_fd, e);
 	if (ret < 0)
 		return ret;
 	ret = ward_process_apply_uts(&p->proc, e);
 	if (ret < 0)
 		return ret;
-	/* After /proc is the container's own: sysctls land in our namespaces. */
+	/* Our own /proc, and /proc/sys not yet read-only (finish does that). */
 	ret = ward_process_apply_sysctl(&p->proc, e);
+	if (ret < 0)
+		return ret;
+	ret = ward_mounts_finish(&p->mounts, e);
 	if (ret < 0)
 		return ret;
 	if (p->new_net) {

@@ -149,6 +149,24 @@ run_warn_hooks(const struct ward_spec *s, const struct ward_state *st,
 		ward_warn("%s", e.msg);
 }
 
+/* startContainer: in the container's namespaces, before the program runs. */
+static int
+start_hooks(const struct ward_spec *s, const struct ward_state *st,
+	    struct ward_err *e)
+{
+	_cleanup_free_ char *json = NULL;
+	enum ward_hook_kind k = WARD_HOOK_START_CONTAINER;
+	int ret;
+
+	if (s->hooks.n[k] == 0)
+		return 0;
+	ret = ward_state_to_oci_json(st, WARD_STATUS_CREATED, s, &json, e);
+	if (ret < 0)
+		return ret;
+	return ward_hooks_run_in(s->hooks.v[k], s->hooks.n[k], k, json, st->pid,
+				 true, e);
+}
+
 int
 ward_container_start(const char *root, const char *id, struct ward_err *e)
 {
@@ -171,6 +189,9 @@ ward_container_start(const char *root, const char *id, struct ward_err *e)
 		goto out;
 	}
 	ret = ward_container_load_spec(&d, &s, e);
+	if (ret < 0)
+		goto out;
+	ret = start_hooks(s, &st, e);
 	if (ret < 0)
 		goto out;
 	ret = release_init(&d, e);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <string.h>
@@ -122,6 +123,29 @@ struct hook_io {
 	size_t quoted;
 };
 
+/* Enter ns_pid's namespaces, mount last (its /proc stays reachable till then). */
+static int
+enter_namespaces(pid_t pid, bool mount)
+{
+	static const char *const names[] = { "cgroup", "ipc", "uts", "net", "mnt" };
+	size_t n = sizeof(names) / sizeof(names[0]) - (mount ? 0 : 1);
+	char path[64];
+
+	for (size_t i = 0; i < n; i++) {
+		int fd, ret;
+
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", pid, names[i]);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return -1;
+		ret = setns(fd, 0);
+		close(fd);
+		if (ret < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* The forked child: never returns. Its errno reaches the parent on errfd. */
 static void
 hook_child(const struct ward_hook_cmd *c, int in, int out, int errfd)
@@ -129,6 +153,9 @@ hook_child(const struct ward_hook_cmd *c, int in, int out, int errfd)
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
 	sigset_t none;
 	int err;
+
+	if (c->ns_pid > 0 && enter_namespaces(c->ns_pid, c->ns_mount) < 0)
+		goto fail;
 
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
@@ -145,6 +172,7 @@ hook_child(const struct ward_hook_cmd *c, int in, int out, int errfd)
 	if (in >= 0 && out >= 0 && dup2(in, 0) == 0 && dup2(out, 1) == 1 &&
 	    dup2(out, 2) == 2 && ward_close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
 		execve(c->path, c->argv, c->envp != NULL ? c->envp : environ);
+fail:
 	err = errno;
 	(void)!write(errfd, &err, sizeof(err));
 	_exit(127);
@@ -377,11 +405,23 @@ int
 ward_hooks_run(const struct ward_hook *hooks, size_t n, enum ward_hook_kind kind,
 	       const char *state_json, struct ward_err *e)
 {
+	return ward_hooks_run_in(hooks, n, kind, state_json, 0, false, e);
+}
+
+int
+ward_hooks_run_in(const struct ward_hook *hooks, size_t n,
+		  enum ward_hook_kind kind, const char *state_json, pid_t ns_pid,
+		  bool mount, struct ward_err *e)
+{
 	struct ward_arena a = { 0 };
 	struct ward_hook_cmd *cmds = NULL;
 	int ret;
 
 	ret = plan_kind(&a, hooks, n, kind, &cmds, e);
+	for (size_t i = 0; ret == 0 && i < n; i++) {
+		cmds[i].ns_pid = ns_pid;
+		cmds[i].ns_mount = mount;
+	}
 	if (ret == 0)
 		ret = ward_hooks_exec(cmds, n, kind, state_json,
 				      state_json != NULL ? strlen(state_json) : 0, e);

@@ -10,7 +10,9 @@
 #ifndef WARD_HOOKS_H
 #define WARD_HOOKS_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "ward/error.h"
 #include "spec.h"
@@ -21,6 +23,8 @@ struct ward_hook_cmd {
 	char **argv;			/* NULL-terminated; {path} when args is empty */
 	char **envp;			/* NULL-terminated; the runtime's when env is absent */
 	int timeout;			/* seconds; 0 = none */
+	pid_t ns_pid;			/* > 0: run in this process's net/ipc/uts/cgroup ns */
+	bool ns_mount;			/* ... and its mount namespace */
 };
 
 struct ward_hooks_plan {
@@ -49,5 +53,16 @@ int ward_hooks_exec(const struct ward_hook_cmd *cmds, size_t n,
 int ward_hooks_run(const struct ward_hook *hooks, size_t n,
 		   enum ward_hook_kind kind, const char *state_json,
 		   struct ward_err *e);
+/*
+ * The same, each hook entering the namespaces of ns_pid first (never the
+ * user namespace: it keeps the runtime's privileges): createContainer and
+ * startContainer hooks run "in the container namespace" (OCI). With
+ * mount, the mount namespace too, so the path resolves in the container
+ * (startContainer); without it the path resolves on the host, as OCI
+ * requires of createContainer.
+ */
+int ward_hooks_run_in(const struct ward_hook *hooks, size_t n,
+		      enum ward_hook_kind kind, const char *state_json,
+		      pid_t ns_pid, bool mount, struct ward_err *e);
 
 #endif

@@ -158,5 +158,16 @@ int ward_mounts_idmap_prepare(const struct ward_mounts_plan *p, int userns_fd,
  */
 int ward_mounts_apply(const struct ward_mounts_plan *p, int rootfs_tree_fd,
 		      struct ward_err *e);
+/*
+ * ward_mounts_apply in its three steps, for a caller with work between them
+ * (createContainer hooks before pivot_root; sysctls after /proc is mounted
+ * but before /proc/sys turns read-only): build the tree on the rootfs,
+ * pivot_root into it, then masked and read-only paths and root.readonly.
+ */
+int ward_mounts_build(const struct ward_mounts_plan *p, int rootfs_tree_fd,
+		      struct ward_err *e);
+int ward_mounts_pivot(const struct ward_mounts_plan *p, int rootfs_tree_fd,
+		      struct ward_err *e);
+int ward_mounts_finish(const struct ward_mounts_plan *p, struct ward_err *e);
 
 #endif

@@ -237,7 +237,7 @@ pivot(int rootfd, const char *rootfs, struct ward_err *e)
 }
 
 int
-ward_mounts_apply(const struct ward_mounts_plan *p, int rootfs_tree_fd,
+ward_mounts_build(const struct ward_mounts_plan *p, int rootfs_tree_fd,
 		  struct ward_err *e)
 {
 	int rootfd = rootfs_tree_fd >= 0 ? rootfs_tree_fd : p->rootfs_fd;
@@ -261,8 +261,32 @@ ward_mounts_apply(const struct ward_mounts_plan *p, int rootfs_tree_fd,
 		if (ret < 0)
 			return ret;
 	}
-	ret = pivot(rootfd, p->rootfs, e);
-	if (ret < 0)
-		return ret;
+	return 0;
+}
+
+int
+ward_mounts_pivot(const struct ward_mounts_plan *p, int rootfs_tree_fd,
+		  struct ward_err *e)
+{
+	return pivot(rootfs_tree_fd >= 0 ? rootfs_tree_fd : p->rootfs_fd,
+		     p->rootfs, e);
+}
+
+int
+ward_mounts_finish(const struct ward_mounts_plan *p, struct ward_err *e)
+{
 	return ward_mounts_apply_final(p, e);
+}
+
+int
+ward_mounts_apply(const struct ward_mounts_plan *p, int rootfs_tree_fd,
+		  struct ward_err *e)
+{
+	int ret = ward_mounts_build(p, rootfs_tree_fd, e);
+
+	if (ret == 0)
+		ret = ward_mounts_pivot(p, rootfs_tree_fd, e);
+	if (ret == 0)
+		ret = ward_mounts_finish(p, e);
+	return ret;
 }

@@ -53,6 +53,8 @@ make_bundle() {
 	fi
 	cp -a "$RootfsCache/rootfs" "$dir/rootfs"
 	"$WARD" spec --bundle "$dir" >/dev/null || return 1
+	# Tests read the output through pipes, not a pty.
+	jq_edit "$dir" ".process.terminal = false"
 	if [ $# -gt 0 ]; then
 		local args
 		args=$(printf '%s\n' "$@" | jq -R . | jq -s -c .)
@@ -60,10 +62,11 @@ make_bundle() {
 	fi
 }
 
-# jq_edit BUNDLE FILTER: edit BUNDLE/config.json in place.
+# jq_edit BUNDLE [JQ ARGS...] FILTER: edit BUNDLE/config.json in place.
 jq_edit() {
-	local tmp=$1/config.json.tmp
-	jq "$2" "$1/config.json" >"$tmp" && mv "$tmp" "$1/config.json"
+	local b=$1 tmp=$1/config.json.tmp
+	shift
+	jq "$@" "$b/config.json" >"$tmp" && mv "$tmp" "$b/config.json"
 }
 
 # Nothing of a test may outlive it: containers, mounts, id blocks.
