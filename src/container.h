@@ -63,4 +63,18 @@ int ward_state_to_oci_json(const struct ward_state *st, enum ward_status status,
 int ward_container_cleanup(struct ward_state_dir *d, const struct ward_state *st,
 			   struct ward_err *e);
 
+
+/*
+ * Live status with the freezer: a created or running container whose cgroup
+ * is frozen is paused (container_ctl.c). `state`, `list`, `kill` and
+ * `delete` should use it where they use ward_state_status().
+ */
+enum ward_status ward_container_live_status(const struct ward_state *st);
+/*
+ * Thaw a frozen container's cgroup (nothing to do when it is not frozen).
+ * A v1 freezer holds even SIGKILL until thawed: `kill ID KILL` and `delete
+ * --force` of a paused container call it after sending SIGKILL (runc does).
+ */
+int ward_container_thaw(const struct ward_state *st, struct ward_err *e);
+
 #endif

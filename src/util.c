@@ -172,9 +172,12 @@ ward_write_file_atomic(const char *path, const void *buf, size_t len,
 		  mode);
 	if (fd < 0)
 		return ward_err_set(e, errno, "create %s", tmp);
+	/*
+	 * No fsync: readers need atomicity (the rename), not durability; state
+	 * under /run dies with the machine anyway, and fsync costs milliseconds
+	 * on every create.
+	 */
 	ret = ward_write_all(fd, buf, len);
-	if (ret == 0 && fsync(fd) < 0)
-		ret = -errno;
 	if (ret < 0) {
 		unlink(tmp);
 		return ward_err_set(e, -ret, "write %s", tmp);

@@ -30,7 +30,7 @@ int ward_read_file(const char *path, size_t max, char **out, size_t *len,
 /* Same, relative to a dirfd (openat semantics, O_CLOEXEC|O_NOFOLLOW-free). */
 int ward_read_file_at(int dirfd, const char *path, size_t max, char **out,
 		      size_t *len, struct ward_err *e);
-/* Write a whole file atomically: tmp file in the same dir, fsync, rename. */
+/* Write a whole file atomically: tmp file in the same dir, then rename. */
 int ward_write_file_atomic(const char *path, const void *buf, size_t len,
 			   unsigned mode, struct ward_err *e);
 /* write() until done, retrying EINTR; 0 or -errno. */

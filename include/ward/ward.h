@@ -162,4 +162,81 @@ int ward_container_list(const char *root, struct ward_container_info **v,
 /* Signal names ("SIGTERM", "TERM", "15") to numbers; -EINVAL if unknown. */
 int ward_signal_parse(const char *s);
 
+
+/* ---- operations on a running container (src/container_exec.c, container_ctl.c) ---- */
+struct ward_exec_opts {
+	const char *root;		/* --root */
+	const char *id;
+	const char *process;		/* --process FILE, or NULL: args + flags */
+	char *const *args;		/* the command (flags mode) */
+	size_t n_args;
+	bool tty;			/* --tty */
+	const char *console_socket;	/* --console-socket or NULL */
+	bool detach;			/* --detach */
+	const char *pid_file;		/* --pid-file or NULL */
+	const char *cwd;		/* --cwd or NULL (the container's) */
+	char *const *env;		/* --env K=V, appended to the container's */
+	size_t n_env;
+	bool has_uid, has_gid;		/* --user UID[:GID] */
+	uint32_t uid, gid;
+	const uint32_t *additional_gids;	/* --additional-gids, appended */
+	size_t n_additional_gids;
+	char *const *caps;		/* --cap, added to the container's */
+	size_t n_caps;
+	bool no_new_privs;		/* --no-new-privs (always on anyway) */
+	int preserve_fds;		/* --preserve-fds */
+	const char *process_label;	/* refused by the policy (no LSM) */
+	const char *apparmor;		/* refused by the policy (no LSM) */
+	const struct ward_conf *conf;
+};
+/*
+ * `exec`: run a process in a created or running container, with the
+ * container's namespaces, cgroup, seccomp filters and at most its
+ * capabilities. Unless detached, wait for it: *status is the status ward
+ * should exit with (128+N for a signal).
+ */
+int ward_container_exec(const struct ward_exec_opts *o, int *status,
+			struct ward_err *e);
+
+/* `ps`: host pids of every process in the container's cgroup (malloc'd). */
+int ward_container_pids(const char *root, const char *id, int **pids,
+			size_t *n, struct ward_err *e);
+/* `pause` / `resume`: the cgroup freezer. */
+int ward_container_pause(const char *root, const char *id, struct ward_err *e);
+int ward_container_resume(const char *root, const char *id, struct ward_err *e);
+
+/* `update`: flags override --resources; -1 = unlimited where runc allows it. */
+struct ward_update_opts {
+	const char *resources;		/* --resources FILE, "-" = stdin, or NULL */
+	bool has_memory, has_memory_reservation, has_memory_swap;
+	int64_t memory, memory_reservation, memory_swap;
+	bool has_cpu_shares, has_cpu_quota, has_cpu_period;
+	uint64_t cpu_shares, cpu_period;
+	int64_t cpu_quota;
+	bool has_cpu_rt_runtime, has_cpu_rt_period;
+	int64_t cpu_rt_runtime;
+	uint64_t cpu_rt_period;
+	const char *cpuset_cpus, *cpuset_mems;
+	bool has_pids_limit;
+	int64_t pids_limit;
+	bool has_blkio_weight;
+	uint16_t blkio_weight;
+	const struct ward_conf *conf;
+};
+int ward_container_update(const char *root, const char *id,
+			  const struct ward_update_opts *o, struct ward_err *e);
+
+/* `events --stats`: one {"type":"stats","id":...,"data":{...}} (malloc'd). */
+int ward_container_stats_json(const char *root, const char *id, char **json,
+			      struct ward_err *e);
+/*
+ * `events`: a stats event every interval_ms and an oom event whenever the
+ * cgroup's OOM kill count grows, each passed to emit as one JSON object,
+ * until the container stops (returns 0) or emit returns < 0.
+ */
+int ward_container_events(const char *root, const char *id,
+			  unsigned int interval_ms,
+			  int (*emit)(const char *json, void *arg), void *arg,
+			  struct ward_err *e);
+
 #endif
