@@ -52,5 +52,11 @@ int cmd_list(const struct cli_global *g, int argc, char **argv);
 int cmd_check(const struct cli_global *g, int argc, char **argv);
 int cmd_spec(const struct cli_global *g, int argc, char **argv);
 int cmd_features(const struct cli_global *g, int argc, char **argv);
+int cmd_exec(const struct cli_global *g, int argc, char **argv);
+int cmd_ps(const struct cli_global *g, int argc, char **argv);
+int cmd_pause(const struct cli_global *g, int argc, char **argv);
+int cmd_resume(const struct cli_global *g, int argc, char **argv);
+int cmd_update(const struct cli_global *g, int argc, char **argv);
+int cmd_events(const struct cli_global *g, int argc, char **argv);
 
 #endif

@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,11 +19,12 @@
 #define PS_OUTPUT_MAX (64u << 20)
 
 static int
-ps_fail(const char *fmt, const char *arg, int code)
+ps_fail(const char *what, const char *detail, int code)
 {
 	struct ward_err e = { 0 };
 
-	ward_err_set(&e, code, fmt, arg);
+	ward_err_set(&e, code, "%s%s%s", what, detail != NULL ? ": " : "",
+		     detail != NULL ? detail : "");
 	return cli_fail(&e);
 }
 
@@ -146,7 +148,7 @@ print_table(char **args, size_t n_args, const int *pids, size_t n)
 	if (ret < 0)
 		return ps_fail("run ps", NULL, -ret);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		ret = ps_fail("ps failed: %s", out, EIO);
+		ret = ps_fail("ps failed", out, EIO);
 		free(out);
 		return ret;
 	}

@@ -56,6 +56,41 @@ static const struct cli_cmd commands[] = {
 	  "      --args CMD...    the process's argv (the rest of the line)" },
 	{ "features", cmd_features, "",
 	  "print the OCI features document (what ward supports) as JSON", "" },
+	{ "exec", cmd_exec, "[options] <container-id> [--] <command> [args...]",
+	  "run a process in a running container",
+	  "  -p, --process FILE       process.json instead of a command\n"
+	  "  -t, --tty                allocate a pty (relayed unless detached)\n"
+	  "      --console-socket S   send the pty master to unix socket S (with -d)\n"
+	  "  -d, --detach             return once the process runs\n"
+	  "      --pid-file FILE      write the process's pid to FILE\n"
+	  "      --cwd DIR            working directory in the container\n"
+	  "  -e, --env K=V            add to the container's environment\n"
+	  "  -u, --user UID[:GID]     numeric; uid 0 is refused\n"
+	  "  -g, --additional-gids G  add supplementary groups\n"
+	  "  -c, --cap CAP            add a capability (at most the container's)\n"
+	  "      --no-new-privs       accepted (always set)\n"
+	  "      --preserve-fds N     pass N fds beyond stdio to the process\n"
+	  "      --process-label L    refused (ward applies no LSM labels)\n"
+	  "      --apparmor P         refused (ward applies no LSM labels)" },
+	{ "ps", cmd_ps, "[--format table|json] <container-id> [-- ps options]",
+	  "list the processes of a container",
+	  "  -f, --format FMT         table (host ps -ef, filtered) or json (pids)" },
+	{ "pause", cmd_pause, "<container-id>", "freeze every process of a container", "" },
+	{ "resume", cmd_resume, "<container-id>", "thaw a paused container", "" },
+	{ "update", cmd_update, "[options] <container-id>",
+	  "change a running container's resource limits",
+	  "  -r, --resources FILE     linux.resources JSON (- = stdin)\n"
+	  "      --memory N           bytes (k/m/g suffixes; -1 = unlimited)\n"
+	  "      --memory-reservation N, --memory-swap N\n"
+	  "      --cpu-shares N, --cpu-quota N, --cpu-period N\n"
+	  "      --cpu-rt-runtime N, --cpu-rt-period N\n"
+	  "      --cpuset-cpus S, --cpuset-mems S\n"
+	  "      --pids-limit N       must stay positive (the limit is a hardening)\n"
+	  "      --blkio-weight N" },
+	{ "events", cmd_events, "[--stats] [--interval D] <container-id>",
+	  "print stats and oom events as JSON until the container stops",
+	  "      --stats              one stats object, then exit\n"
+	  "      --interval D         stats period (default 5s)" },
 	{ "help", cmd_help, "[COMMAND]", "show help for ward or one command", "" },
 };
 
