@@ -207,6 +207,28 @@ out:
 	return ret;
 }
 
+/* --all: every process in the container's cgroup (exec'd ones included). */
+static int
+kill_all(const struct ward_state *st, int sig, struct ward_err *e)
+{
+	struct ward_cgroup *cg = calloc(1, sizeof(*cg));
+	_cleanup_free_ pid_t *pids = NULL;
+	size_t n = 0;
+	int ret;
+
+	if (cg == NULL)
+		return ward_err_set(e, ENOMEM, "cgroup");
+	ret = ward_cgroup_open(st->cgroup, cg, e);
+	if (ret == 0)
+		ret = ward_cgroup_pids(cg, &pids, &n, e);
+	free(cg);
+	if (ret < 0)
+		return ret;
+	for (size_t i = 0; i < n; i++)
+		kill(pids[i], sig);	/* one may exit meanwhile: not an error */
+	return 0;
+}
+
 int
 ward_container_kill(const char *root, const char *id, int sig, bool all,
 		    struct ward_err *e)
@@ -216,7 +238,6 @@ ward_container_kill(const char *root, const char *id, int sig, bool all,
 	enum ward_status status;
 	int ret;
 
-	(void)all;	/* without a cgroup, init's pid ns death takes the rest */
 	ret = ward_state_open(root, id, &d, e);
 	if (ret < 0)
 		return ret;
@@ -225,6 +246,8 @@ ward_container_kill(const char *root, const char *id, int sig, bool all,
 		status = ward_state_status(&st);
 		if (status == WARD_STATUS_STOPPED)
 			ret = ward_err_set(e, ESRCH, "container \"%s\" not running", id);
+		else if (all && st.cgroup[0] != '\0')
+			ret = kill_all(&st, sig, e);
 		else if (kill(st.pid, sig) < 0)
 			ret = ward_err_set(e, errno, "kill %d: no such process", st.pid);
 	}

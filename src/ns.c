@@ -129,8 +129,12 @@ do_clone3(uint64_t flags, int cgroup_fd)
 
 	memset(&args, 0, sizeof(args));
 	args.flags = flags;
-	/* With CLONE_PARENT too: the runtime reaps init like any child. */
-	args.exit_signal = SIGCHLD;
+	/*
+	 * clone3 wants exit_signal 0 with CLONE_PARENT: the child then takes
+	 * the launcher's own (SIGCHLD, from fork), so the runtime still reaps
+	 * init like any child.
+	 */
+	args.exit_signal = (flags & CLONE_PARENT) ? 0 : SIGCHLD;
 	if (cgroup_fd >= 0) {
 		args.flags |= CLONE_INTO_CGROUP;
 		args.cgroup = (uint64_t)cgroup_fd;

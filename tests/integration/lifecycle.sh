@@ -143,4 +143,41 @@ expect_eq "$(jq -r .level <<<"$line")" error "level"
 expect_match "$(jq -r .msg <<<"$line")" "executable file not found"
 jq -e .time <<<"$line" >/dev/null || fail "no time"
 
+t "kill --all reaches every process of the container"
+jq_edit "$B" '.process.args = ["/bin/sh","-c","sleep 300 & sleep 300 & wait"]'
+W run -d --bundle "$B" c8 >/dev/null 2>&1
+sleep 0.3
+pids=$(cat /sys/fs/cgroup/pids/ward/c8/cgroup.procs 2>/dev/null | wc -l)
+[ "$pids" -ge 3 ] || fail "expected 3+ processes in the cgroup, saw $pids"
+W kill --all c8 KILL
+for _ in $(seq 100); do [ "$(W state c8 | jq -r .status)" = stopped ] && break; sleep 0.05; done
+expect_eq "$(W state c8 | jq -r .status)" stopped "status"
+W delete c8
+[ ! -d /sys/fs/cgroup/pids/ward/c8 ] || fail "cgroup left"
+
+t "join a namespace by path (docker run --net container:X)"
+jq_edit "$B" '.process.args = ["/bin/sleep","300"]'
+W run -d --bundle "$B" c9 >/dev/null 2>&1
+pid9=$(W state c9 | jq -r .pid)
+jq_edit "$B" --arg p "/proc/$pid9/ns/net" '.process.args = ["/bin/probe"] | .linux.namespaces |= map(if .type == "network" then .path = $p else . end)'
+run_rc out W run --bundle "$B" c10
+expect_eq "$out_rc" 0 "run"
+expect_eq "$(grep '^ns.net=' <<<"$out" | cut -d= -f2)" "$(stat -Lc %i /proc/"$pid9"/ns/net)" "net ns inode"
+jq_edit "$B" '.linux.namespaces |= map(del(.path))'
+W delete -f c9
+
+t "a runtime SIGKILLed mid-create does not block the id"
+jq_edit "$B" --arg h /bin/sleep '.process.args = ["/bin/true"] | .hooks = {"createRuntime":[{"path":$h,"args":["sleep","30"]}]}'
+"$WARD" --root "$T_ROOT" create --bundle "$B" c11 >/dev/null 2>&1 &
+cpid=$!
+for _ in $(seq 100); do [ -e "$T_ROOT/c11/state.json" ] && break; sleep 0.05; done
+sleep 0.2
+kill -9 "$cpid"; wait "$cpid" 2>/dev/null
+run_rc out W delete --force c11
+expect_eq "$out_rc" 0 "delete --force"
+jq_edit "$B" 'del(.hooks)'
+run_rc out W run --bundle "$B" c11
+expect_eq "$out_rc" 0 "create again"
+[ ! -d /sys/fs/cgroup/pids/ward/c11 ] || fail "cgroup left"
+
 finish
