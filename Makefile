@@ -57,10 +57,11 @@ UNIT     := $(B)/unit-tests
 GENBASE  := $(B)/gen-baseline
 BASELINE_H := $(B)/gen/baseline_bpf.h
 PROBE    := build/probe
+RECVTTY  := build/recvtty
 
 .PHONY: all check demo install uninstall lint clean unit integration probe deps
 
-all: $(WARD) $(UNIT) $(PROBE)
+all: $(WARD) $(UNIT) $(PROBE) $(RECVTTY)
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -98,6 +99,11 @@ $(UNIT): $(UNIT_OBJS) $(LIBWARD)
 $(PROBE): tests/probe/probe.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
+
+# The test suite's stand-in for containerd's --console-socket receiver.
+$(RECVTTY): tests/probe/recvtty.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
 
 probe: $(PROBE)
 

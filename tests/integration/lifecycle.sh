@@ -143,6 +143,22 @@ expect_eq "$(jq -r .level <<<"$line")" error "level"
 expect_match "$(jq -r .msg <<<"$line")" "executable file not found"
 jq -e .time <<<"$line" >/dev/null || fail "no time"
 
+t "--console-socket: the pty master goes to the socket; the program has a tty"
+sock=$T_TMP/console.sock
+"$TOP/build/recvtty" "$sock" >"$T_TMP/tty.out" 2>"$T_TMP/tty.err" &
+rpid=$!
+for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.02; done
+jq_edit "$B" '.process.terminal = true | .process.consoleSize = {"height":40,"width":123} | .process.args = ["/bin/sh","-c","tty; stty size; echo hello"]'
+run_rc out W run -d --console-socket "$sock" --bundle "$B" c-tty
+expect_eq "$out_rc" 0 "run -d"
+wait "$rpid"
+expect_match "$(cat "$T_TMP/tty.err")" "got /dev/ptmx" "payload"
+expect_match "$(tr -d '\r' <"$T_TMP/tty.out")" "^/dev/pts/[0-9]+$" "tty"
+expect_match "$(tr -d '\r' <"$T_TMP/tty.out")" "^40 123$" "console size"
+expect_match "$(tr -d '\r' <"$T_TMP/tty.out")" "^hello$" "output"
+W delete -f c-tty >/dev/null 2>&1
+jq_edit "$B" '.process.terminal = false | del(.process.consoleSize)'
+
 t "kill --all reaches every process of the container"
 jq_edit "$B" '.process.args = ["/bin/sh","-c","sleep 300 & sleep 300 & wait"]'
 W run -d --bundle "$B" c8 >/dev/null 2>&1
