@@ -83,8 +83,9 @@ cmd_events(const struct cli_global *g, int argc, char **argv)
 		} else if (c == 'i') {
 			interval = parse_duration(optarg);
 			if (interval <= 0)
-				return cli_usage("events", "--interval takes a positive duration such as 5s or 500ms, not '%s'",
-						 optarg);
+				return cli_usage("events", "--interval takes a "
+						 "positive duration such as 5s or "
+						 "500ms, not '%s'", optarg);
 		} else {
 			return cli_usage("events", "unknown option '%s'", argv[optind - 1]);
 		}

@@ -119,14 +119,17 @@ parse_opt(int c, struct ward_exec_opts *o, struct exec_lists *l, size_t max,
 	case OPT_APPARMOR: o->apparmor = optarg; break;
 	case OPT_NOSUBREAPER: break;	/* ward is never a subreaper */
 	case OPT_IGNORE_PAUSED:
-		return cli_usage("exec", "--ignore-paused is refused: the process would hang in the frozen cgroup");
+		return cli_usage("exec", "--ignore-paused is refused: the process "
+				 "would hang in the frozen cgroup");
 	case OPT_USER:
 		if (parse_user(optarg, o) < 0)
-			return cli_usage("exec", "--user takes UID[:GID] (numbers), not '%s'", optarg);
+			return cli_usage("exec", "--user takes UID[:GID] (numbers), "
+					 "not '%s'", optarg);
 		break;
 	case OPT_GIDS:
 		if (parse_gids(optarg, l, max) < 0)
-			return cli_usage("exec", "--additional-gids takes numeric gids, not '%s'", optarg);
+			return cli_usage("exec", "--additional-gids takes numeric "
+					 "gids, not '%s'", optarg);
 		break;
 	case OPT_PRESERVE:
 		n = strtol(optarg, &end, 10);

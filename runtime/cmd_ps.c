@@ -82,11 +82,12 @@ run_ps(char **args, size_t n, char **out, int *status)
 		execvp("ps", argv);
 		_exit(127);
 	}
+	ret = pid < 0 ? -errno : 0;
 	free(argv);
 	close(fds[1]);
-	if (pid < 0) {
+	if (ret < 0) {
 		close(fds[0]);
-		return -errno;
+		return ret;
 	}
 	ret = read_all(fds[0], out);
 	close(fds[0]);

@@ -85,34 +85,66 @@ parse_int(const char *s, int64_t *out)
 }
 
 static int
+parse_memory(int c, const char *arg, struct ward_update_opts *o)
+{
+	int64_t v;
+
+	if (parse_size(arg, &v) < 0)
+		return -1;
+	if (c == OPT_MEMORY) {
+		o->has_memory = true;
+		o->memory = v;
+	} else if (c == OPT_MEM_RES) {
+		o->has_memory_reservation = true;
+		o->memory_reservation = v;
+	} else {
+		o->has_memory_swap = true;
+		o->memory_swap = v;
+	}
+	return 0;
+}
+
+/* The unsigned ones refuse negatives; blkio weights fit in 16 bits. */
+static int
 parse_value(int c, const char *arg, struct ward_update_opts *o)
 {
 	int64_t v;
 
-	if (c == OPT_MEMORY || c == OPT_MEM_RES || c == OPT_MEM_SWAP) {
-		if (parse_size(arg, &v) < 0)
-			return -1;
-		if (c == OPT_MEMORY)
-			o->has_memory = true, o->memory = v;
-		else if (c == OPT_MEM_RES)
-			o->has_memory_reservation = true, o->memory_reservation = v;
-		else
-			o->has_memory_swap = true, o->memory_swap = v;
-		return 0;
-	}
+	if (c == OPT_MEMORY || c == OPT_MEM_RES || c == OPT_MEM_SWAP)
+		return parse_memory(c, arg, o);
 	if (parse_int(arg, &v) < 0)
 		return -1;
+	if (v < 0 && c != OPT_CPU_QUOTA && c != OPT_RT_RUNTIME && c != OPT_PIDS)
+		return -1;
 	switch (c) {
-	case OPT_CPU_SHARES: o->has_cpu_shares = true; o->cpu_shares = (uint64_t)v; return v < 0 ? -1 : 0;
-	case OPT_CPU_QUOTA: o->has_cpu_quota = true; o->cpu_quota = v; return 0;
-	case OPT_CPU_PERIOD: o->has_cpu_period = true; o->cpu_period = (uint64_t)v; return v < 0 ? -1 : 0;
-	case OPT_RT_RUNTIME: o->has_cpu_rt_runtime = true; o->cpu_rt_runtime = v; return 0;
-	case OPT_RT_PERIOD: o->has_cpu_rt_period = true; o->cpu_rt_period = (uint64_t)v; return v < 0 ? -1 : 0;
-	case OPT_PIDS: o->has_pids_limit = true; o->pids_limit = v; return 0;
+	case OPT_CPU_SHARES:
+		o->has_cpu_shares = true;
+		o->cpu_shares = (uint64_t)v;
+		return 0;
+	case OPT_CPU_QUOTA:
+		o->has_cpu_quota = true;
+		o->cpu_quota = v;
+		return 0;
+	case OPT_CPU_PERIOD:
+		o->has_cpu_period = true;
+		o->cpu_period = (uint64_t)v;
+		return 0;
+	case OPT_RT_RUNTIME:
+		o->has_cpu_rt_runtime = true;
+		o->cpu_rt_runtime = v;
+		return 0;
+	case OPT_RT_PERIOD:
+		o->has_cpu_rt_period = true;
+		o->cpu_rt_period = (uint64_t)v;
+		return 0;
+	case OPT_PIDS:
+		o->has_pids_limit = true;
+		o->pids_limit = v;
+		return 0;
 	case OPT_BLKIO:
 		o->has_blkio_weight = true;
 		o->blkio_weight = (uint16_t)v;
-		return v < 0 || v > UINT16_MAX ? -1 : 0;
+		return v > UINT16_MAX ? -1 : 0;
 	}
 	return -1;
 }

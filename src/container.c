@@ -111,6 +111,10 @@ ward_plan_build(struct ward_plan *p, const struct ward_create_opts *o,
 	ret = ward_process_plan(p->spec, o->preserve_fds, &p->proc, e);
 	if (ret < 0)
 		return ret;
+	/* HOME from the image's /etc/passwd when the config sets none (runc). */
+	ret = ward_process_plan_home(&p->proc, p->mounts.rootfs_fd, e);
+	if (ret < 0)
+		return ret;
 	ret = ward_caps_plan(&p->spec->process, &p->caps, e);
 	if (ret < 0)
 		return ret;

@@ -158,18 +158,22 @@ child_body(struct ward_plan *p, int *conn, struct ward_err *e)
 	/* Non-dumpable until execve: no ptrace or /proc/PID/fd of our fds. */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		return ward_err_set(e, errno, "prctl(PR_SET_DUMPABLE)");
-	/* A create killed mid-way must not leave a half-built init behind. */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
-		return ward_err_set(e, errno, "prctl(PR_SET_PDEATHSIG)");
 	/* Our copy shares the state dir's flock: `start` would wait forever. */
 	close(p->state_dirfd);
-	/* Had the runtime died before that, the next read sees EOF and we exit. */
+	/* Had the runtime died before now, this read sees EOF and we exit. */
 	ret = ward_sync_expect(p->sync_child, WARD_SYNC_MAPS_DONE, &tree_fd, e);
 	if (ret < 0)
 		return ret;
 	ret = become_root_in_userns(p, e);
 	if (ret < 0)
 		return ret;
+	/*
+	 * A create killed mid-way must not leave a half-built init behind.
+	 * Set after the uid change above, which would clear it; the runtime's
+	 * death before this point shows as EOF on the sync socket instead.
+	 */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		return ward_err_set(e, errno, "prctl(PR_SET_PDEATHSIG)");
 	/* v1 roots a cgroup ns where we are: only now, after the attach. */
 	if (p->unshare_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
 		return ward_err_set(e, errno, "unshare(CLONE_NEWCGROUP)");

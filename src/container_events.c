@@ -218,6 +218,7 @@ struct stream {
 	int oom_fd;		/* -1 without a memory controller */
 	int pidfd;		/* the init: readable once it exits */
 	uint64_t ooms;
+	uint64_t oom_until;	/* watching the kill count until then, or 0 */
 };
 
 static int
@@ -229,19 +230,30 @@ emit_json(struct stream *s, char *json, struct ward_err *e)
 	return ret < 0 ? ward_err_set(e, -ret, "events: write") : 0;
 }
 
-/* One oom event per wakeup in which the kill count grew (runc's rule). */
+/*
+ * v1 signals the eventfd when the cgroup enters OOM, before the victim is
+ * killed and counted; inotify on v2 fires for every memory.events change.
+ * So a wakeup only arms a short watch: an oom event is emitted when the
+ * kill count grows within it, once per growth.
+ */
+#define OOM_WATCH_MS 1000
+#define OOM_POLL_MS 10
+
 static int
-on_oom(struct stream *s, struct ward_err *e)
+check_oom(struct stream *s, uint64_t now, struct ward_err *e)
 {
 	uint64_t n = 0;
 	char *json = NULL;
 	int ret;
 
-	ward_cgroup_oom_ack(s->oom_fd);
 	if (ward_cgroup_oom_count(s->cg, &n, &(struct ward_err){ 0 }) < 0 ||
-	    n <= s->ooms)
+	    n <= s->ooms) {
+		if (now >= s->oom_until)
+			s->oom_until = 0;
 		return 0;
+	}
 	s->ooms = n;
+	s->oom_until = 0;
 	ret = event_json("oom", s->st->id, NULL, &json, e);
 	return ret < 0 ? ret : emit_json(s, json, e);
 }
@@ -256,6 +268,16 @@ now_ms(void)
 }
 
 static int
+poll_timeout(const struct stream *s, uint64_t now, uint64_t next)
+{
+	uint64_t t = now >= next ? 0 : next - now;
+
+	if (s->oom_until != 0 && t > OOM_POLL_MS)
+		t = OOM_POLL_MS;
+	return (int)t;
+}
+
+static int
 stream_loop(struct stream *s, unsigned int interval_ms, struct ward_err *e)
 {
 	uint64_t next = now_ms() + interval_ms;
@@ -263,18 +285,21 @@ stream_loop(struct stream *s, unsigned int interval_ms, struct ward_err *e)
 	for (;;) {
 		struct pollfd fds[2] = { { .fd = s->pidfd, .events = POLLIN },
 					 { .fd = s->oom_fd, .events = POLLIN } };
-		uint64_t now = now_ms();
-		int timeout = now >= next ? 0 : (int)(next - now), ret = 0;
 		char *json = NULL;
+		int ret = 0;
 
-		if (poll(fds, 2, timeout) < 0) {
+		if (poll(fds, 2, poll_timeout(s, now_ms(), next)) < 0) {
 			if (errno == EINTR)
 				continue;
 			return ward_err_set(e, errno, "events: poll");
 		}
+		if (fds[1].revents != 0) {
+			ward_cgroup_oom_ack(s->oom_fd);
+			s->oom_until = now_ms() + OOM_WATCH_MS;
+		}
 		/* An OOM that killed the init is reported before we leave. */
-		if (s->oom_fd >= 0 && (fds[1].revents != 0 || fds[0].revents != 0))
-			ret = on_oom(s, e);
+		if (s->oom_fd >= 0 && (s->oom_until != 0 || fds[0].revents != 0))
+			ret = check_oom(s, now_ms(), e);
 		if (ret < 0 || fds[0].revents != 0)
 			return ret;
 		if (now_ms() < next)

@@ -375,7 +375,7 @@ spawn(struct exec_ctx *x, struct ward_err *e)
 		if (ret < 0)
 			return ret;
 	}
-	x->pid = ward_exec_spawn(p, v2_fd, e);
+	x->pid = ward_ns_spawn(&p->ns, v2_fd, ward_exec_child_main, p, e);
 	if (x->pid < 0)
 		return x->pid;
 	close_fd(&p->sync_child);

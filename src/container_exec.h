@@ -32,13 +32,6 @@ struct ward_exec_plan {
 	int state_dirfd;		/* the child closes its copy (the flock) */
 };
 
-/*
- * Fork a launcher that joins p->ns and clone3()s the process (into
- * cgroup_fd's cgroup2 cgroup when >= 0) as the caller's child. Returns its
- * host pid or -errno.
- */
-pid_t ward_exec_spawn(struct ward_exec_plan *p, int cgroup_fd,
-		      struct ward_err *e);
 /* The exec'd process's body (in the child after clone3); never returns. */
 int ward_exec_child_main(void *arg);
 

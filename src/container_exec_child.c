@@ -17,15 +17,12 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/statfs.h>
-#include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include "ward/cleanup.h"
 #include "container_exec.h"
 #include "sync.h"
-#include "sys.h"
-#include "util.h"
 
 /* What runc sends beside the fd; go-runc names the console file by it. */
 #define PTMX_NAME "/dev/ptmx"
@@ -258,70 +255,3 @@ ward_exec_child_main(void *arg)
 	_exit(127);
 }
 
-/*
- * The launcher: a fork of the runtime that joins the namespaces (user
- * first, so the rest are joined with its capabilities; mount last) and
- * clone3()s the process with CLONE_PARENT, so the runtime itself never
- * leaves the host's namespaces and still reaps the process. It is
- * ward_ns_spawn()'s launcher with exit_signal 0, which clone3 requires with
- * CLONE_PARENT (the child then inherits the launcher's SIGCHLD).
- */
-static void __attribute__((noreturn))
-launcher(struct ward_exec_plan *p, int cgroup_fd, int report_fd)
-{
-	static const enum ward_ns_type order[] = {
-		WARD_NS_USER, WARD_NS_PID, WARD_NS_NET, WARD_NS_IPC,
-		WARD_NS_UTS, WARD_NS_TIME, WARD_NS_MOUNT,
-	};
-	struct ward_clone_args args = { .flags = CLONE_PARENT };
-	int32_t res;
-	pid_t pid;
-
-	for (size_t i = 0; i < WARD_ARRAY_SIZE(order); i++) {
-		int fd = p->ns.join_fd[order[i]];
-
-		if (fd >= 0 && setns(fd, 0) < 0) {
-			res = -errno;
-			goto report;
-		}
-	}
-	if (cgroup_fd >= 0) {
-		args.flags |= CLONE_INTO_CGROUP;
-		args.cgroup = (uint64_t)cgroup_fd;
-	}
-	pid = ward_clone3(&args);
-	if (pid == 0)
-		_exit(ward_exec_child_main(p));
-	res = pid < 0 ? -errno : pid;
-report:
-	if (write(report_fd, &res, sizeof(res)) != sizeof(res))
-		_exit(2);
-	_exit(0);
-}
-
-pid_t
-ward_exec_spawn(struct ward_exec_plan *p, int cgroup_fd, struct ward_err *e)
-{
-	_cleanup_close_ int rd = -1, wr = -1;
-	int pipefd[2], status;
-	int32_t res = 0;
-	pid_t lpid;
-
-	if (pipe2(pipefd, O_CLOEXEC) < 0)
-		return ward_err_set(e, errno, "pipe");
-	rd = pipefd[0];
-	wr = pipefd[1];
-	lpid = fork();
-	if (lpid < 0)
-		return ward_err_set(e, errno, "fork launcher");
-	if (lpid == 0)
-		launcher(p, cgroup_fd, wr);
-	close(take_fd(&wr));
-	if (read(rd, &res, sizeof(res)) != sizeof(res))
-		res = -EPIPE;
-	while (waitpid(lpid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (res < 0)
-		return ward_err_set(e, -res, "join the container's namespaces and clone");
-	return (pid_t)res;
-}

@@ -75,7 +75,8 @@ ward_container_state_json(const char *root, const char *id, char **json,
 	if (ret == 0) {
 		/* Annotations are best effort: the state itself is what matters. */
 		ward_container_load_spec(&d, &s, &(struct ward_err){ 0 });
-		ret = ward_state_to_oci_json(&st, ward_state_status(&st), s, json, e);
+		ret = ward_state_to_oci_json(&st, ward_container_live_status(&st), s,
+					     json, e);
 		ward_spec_free(s);
 	}
 	ward_state_close(&d);
@@ -105,7 +106,7 @@ add_info(const char *root, const char *id, struct ward_container_info **v,
 	memset(ci, 0, sizeof(*ci));
 	snprintf(ci->id, sizeof(ci->id), "%s", st.id);
 	snprintf(ci->status, sizeof(ci->status), "%s",
-		 ward_status_name(ward_state_status(&st)));
+		 ward_status_name(ward_container_live_status(&st)));
 	ci->pid = strcmp(ci->status, "stopped") == 0 ? 0 : st.pid;
 	snprintf(ci->bundle, sizeof(ci->bundle), "%s", st.bundle);
 	snprintf(ci->created, sizeof(ci->created), "%s", st.created);

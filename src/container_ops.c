@@ -250,6 +250,9 @@ ward_container_kill(const char *root, const char *id, int sig, bool all,
 			ret = kill_all(&st, sig, e);
 		else if (kill(st.pid, sig) < 0)
 			ret = ward_err_set(e, errno, "kill %d: no such process", st.pid);
+		/* A v1 freezer holds even SIGKILL: thaw so it lands (runc does). */
+		if (ret == 0 && sig == SIGKILL)
+			ret = ward_container_thaw(&st, e);
 	}
 	ward_state_close(&d);
 	return ret;
@@ -319,10 +322,12 @@ ward_container_delete(const char *root, const char *id, bool force,
 		if (!force) {
 			ret = ward_err_set(e, EBUSY,
 					   "cannot delete container \"%s\" that is %s: stop it or use --force",
-					   id, ward_status_name(status));
+					   id, ward_status_name(ward_container_live_status(&st)));
 			goto out;
 		}
 		kill(st.pid, SIGKILL);
+		/* A paused init dies only once thawed (v1 freezer). */
+		ward_container_thaw(&st, &(struct ward_err){ 0 });
 		ret = wait_gone(&st, e);
 		if (ret < 0)
 			goto out;
