@@ -159,6 +159,13 @@ expect_match "$(tr -d '\r' <"$T_TMP/tty.out")" "^hello$" "output"
 W delete -f c-tty >/dev/null 2>&1
 jq_edit "$B" '.process.terminal = false | del(.process.consoleSize)'
 
+t "--preserve-fds N passes fds 3..3+N-1 and nothing else"
+jq_edit "$B" '.process.args = ["/bin/probe","fds"]'
+run_rc out "$WARD" --root "$T_ROOT" run --preserve-fds 1 --bundle "$B" c-fds 3<"$B/config.json" 4<"$B/config.json"
+expect_eq "$out_rc" 0 "run"
+expect_match "$out" "^3 -> .*/config.json$" "fd 3 preserved"
+expect_no_match "$out" "^4 -> " "fd 4 closed"
+
 t "kill --all reaches every process of the container"
 jq_edit "$B" '.process.args = ["/bin/sh","-c","sleep 300 & sleep 300 & wait"]'
 W run -d --bundle "$B" c8 >/dev/null 2>&1
