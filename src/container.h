@@ -49,6 +49,15 @@ int ward_plan_build(struct ward_plan *p, const struct ward_create_opts *o,
 		    const struct ward_state_dir *d, struct ward_err *e);
 void ward_plan_free(struct ward_plan *p);
 
+/* Shared by the init and exec'd processes (container_child.c). */
+int ward_child_setup_process(const struct ward_process_plan *proc,
+			     const struct ward_caps_plan *caps, const int *keep,
+			     size_t n_keep, char *exe, size_t len,
+			     struct ward_err *e);
+int ward_child_load_filters(const struct ward_bpf *baseline,
+			    const struct ward_bpf *profile, unsigned int flags,
+			    struct ward_err *e);
+
 /* The init's body (in the child after clone3); returns an exit status. */
 int ward_child_main(void *arg);
 

@@ -87,48 +87,53 @@ setup_environment(const struct ward_plan *p, int tree_fd, struct ward_err *e)
 	}
 	if (p->console_fd >= 0) {
 		/* The pty comes from the container's own devpts instance. */
-		ret = ward_terminal_child_setup(p->console_fd, &p->proc, e);
+		ret = ward_terminal_child_setup(p->console_fd, &p->proc, true, e);
 		if (ret < 0)
 			return ret;
 	}
 	return 0;
 }
 
-/* Resolve, chdir, then drop to the container user for good. */
-static int
-setup_process(const struct ward_plan *p, char *exe, size_t len,
-	      struct ward_err *e)
+/*
+ * Resolve, chdir, then drop to the container user for good: the same steps,
+ * in the same order, for the init and for every exec'd process. keep[] are
+ * the runtime's own channels, close-on-exec until execve.
+ */
+int
+ward_child_setup_process(const struct ward_process_plan *proc,
+			 const struct ward_caps_plan *caps, const int *keep,
+			 size_t n_keep, char *exe, size_t len, struct ward_err *e)
 {
 	int ret;
 
 	/* cwd first: a relative args[0] or PATH entry resolves against it. */
-	ret = ward_process_apply_cwd(&p->proc, e);
+	ret = ward_process_apply_cwd(proc, e);
 	if (ret < 0)
 		return ret;
 	/* Before dropping privileges: a missing binary is create's error. */
-	ret = ward_process_resolve_exec(&p->proc, exe, len, e);
+	ret = ward_process_resolve_exec(proc, exe, len, e);
 	if (ret < 0)
 		return ret;
-	ret = ward_process_apply_user(&p->proc, e);
+	ret = ward_process_apply_user(proc, e);
 	if (ret < 0)
 		return ret;
-	ret = ward_caps_apply(&p->caps, e);
+	ret = ward_caps_apply(caps, e);
 	if (ret < 0)
 		return ret;
 	/* Last of ward's own work: a tiny RLIMIT_AS or NOFILE can't break us. */
-	ret = ward_process_apply_rlimits(&p->proc, e);
+	ret = ward_process_apply_rlimits(proc, e);
 	if (ret < 0)
 		return ret;
 	/* NNP before seccomp: the filter then needn't allow setresuid/capset. */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return ward_err_set(e, errno, "prctl(PR_SET_NO_NEW_PRIVS)");
-	int keep[] = { p->start_fd, p->sync_child };
-
-	return ward_process_close_fds(&p->proc, keep, 2, e);
+	return ward_process_close_fds(proc, keep, n_keep, e);
 }
 
-static int
-load_filters(const struct ward_plan *p, struct ward_err *e)
+int
+ward_child_load_filters(const struct ward_bpf *baseline,
+			const struct ward_bpf *profile, unsigned int flags,
+			struct ward_err *e)
 {
 	int ret;
 
@@ -137,10 +142,10 @@ load_filters(const struct ward_plan *p, struct ward_err *e)
 	 * still loads; and with two errno verdicts the kernel returns the last
 	 * filter's, so the profile's own errnoRet wins over the baseline EPERM.
 	 */
-	ret = ward_seccomp_load(p->baseline, 0, e);
-	if (ret < 0 || p->profile.len == 0)
+	ret = ward_seccomp_load(baseline, 0, e);
+	if (ret < 0 || profile->len == 0)
 		return ret;
-	return ward_seccomp_load(&p->profile, p->profile_flags, e);
+	return ward_seccomp_load(profile, flags, e);
 }
 
 static int
@@ -182,7 +187,10 @@ child_body(struct ward_plan *p, int *conn, struct ward_err *e)
 		close(tree_fd);
 	if (ret < 0)
 		return ret;
-	ret = setup_process(p, exe, sizeof(exe), e);
+	int keep[] = { p->start_fd, p->sync_child };
+
+	ret = ward_child_setup_process(&p->proc, &p->caps, keep, 2, exe,
+				       sizeof(exe), e);
 	if (ret < 0)
 		return ret;
 	/* From here the runtime may exit: we must outlive it. */
@@ -198,7 +206,7 @@ child_body(struct ward_plan *p, int *conn, struct ward_err *e)
 		return ret;
 	close(p->start_fd);
 	/* Seccomp last: after it, ward makes no syscall but execve. */
-	ret = load_filters(p, e);
+	ret = ward_child_load_filters(p->baseline, &p->profile, p->profile_flags, e);
 	if (ret < 0)
 		return ret;
 	return ward_process_exec(&p->proc, exe, e);

@@ -175,7 +175,7 @@ become_tty_session(int peer, struct ward_err *e)
 
 int
 ward_terminal_child_setup(int console_sock, const struct ward_process_plan *p,
-			  struct ward_err *e)
+			  bool console, struct ward_err *e)
 {
 	_cleanup_close_ int master = -1, peer = -1;
 	int ret;
@@ -183,7 +183,7 @@ ward_terminal_child_setup(int console_sock, const struct ward_process_plan *p,
 	ret = open_pty(p, &master, &peer, e);
 	if (ret < 0)
 		return ret;
-	ret = bind_console(peer, e);
+	ret = console ? bind_console(peer, e) : 0;
 	if (ret < 0)
 		return ret;
 	/* The user the process becomes must own its terminal (runc does too). */

@@ -7,6 +7,7 @@
 #ifndef WARD_TERMINAL_H
 #define WARD_TERMINAL_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "ward/error.h"
@@ -25,13 +26,13 @@ int ward_terminal_connect(const char *console_socket_path, int *fd,
  * Child, syscalls only; after pivot_root with /dev/pts (newinstance) and
  * /proc mounted, while still root in the user namespace. Opens /dev/ptmx,
  * unlocks it, opens the peer with TIOCGPTPEER, applies consoleSize, binds
- * the peer over /dev/console, gives it to the process uid, sends the master
+ * the peer over /dev/console (with console: the init's, never an exec's), gives it to the process uid, sends the master
  * over console_sock (one message: one SCM_RIGHTS fd, the data "/dev/ptmx",
  * as runc does), then setsid(), TIOCSCTTY and the peer onto fds 0, 1, 2.
  * The master is closed here; console_sock is left to the caller.
  */
 int ward_terminal_child_setup(int console_sock, const struct ward_process_plan *p,
-			      struct ward_err *e);
+			      bool console, struct ward_err *e);
 
 /* Parent: receive the master sent by ward_terminal_child_setup (CLOEXEC). */
 int ward_terminal_recv(int sock, int *master_fd, struct ward_err *e);

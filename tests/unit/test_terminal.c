@@ -49,7 +49,7 @@ console_child(int sock, int errfd)
 		dprintf(errfd, "private /dev: %m");
 		_exit(2);
 	}
-	if (ward_terminal_child_setup(sock, &p, &e) < 0) {
+	if (ward_terminal_child_setup(sock, &p, true, &e) < 0) {
 		dprintf(errfd, "%s", e.msg);
 		_exit(1);
 	}
