@@ -151,14 +151,6 @@ ward_plan_build(struct ward_plan *p, const struct ward_create_opts *o,
 	return listen_start(d, &p->start_fd, e);
 }
 
-static void
-close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
-
 void
 ward_plan_free(struct ward_plan *p)
 {
@@ -167,10 +159,10 @@ ward_plan_free(struct ward_plan *p)
 	ward_mounts_plan_free(&p->mounts);
 	ward_process_plan_free(&p->proc);
 	ward_bpf_free(&p->profile);
-	close_fd(&p->sync_parent);
-	close_fd(&p->sync_child);
-	close_fd(&p->start_fd);
-	close_fd(&p->console_fd);
+	ward_close_fd(&p->sync_parent);
+	ward_close_fd(&p->sync_child);
+	ward_close_fd(&p->start_fd);
+	ward_close_fd(&p->console_fd);
 }
 
 static int
@@ -245,9 +237,9 @@ write_pid_file(const char *path, pid_t pid, struct ward_err *e)
 	return ward_write_file_atomic(path, buf, (size_t)n, 0644, e);
 }
 
-static int
-save_config(const struct ward_state_dir *d, const struct ward_spec *s,
-	    struct ward_err *e)
+int
+ward_container_save_spec(const struct ward_state_dir *d,
+			 const struct ward_spec *s, struct ward_err *e)
 {
 	_cleanup_free_ char *json = NULL;
 	char path[PATH_MAX + 16];
@@ -281,7 +273,7 @@ spawn(struct ward_plan *p, const struct ward_create_opts *o,
 	st->pid = ward_ns_spawn(&p->ns, v2_fd, ward_child_main, p, e);
 	if (st->pid < 0)
 		return st->pid;
-	close_fd(&p->sync_child);
+	ward_close_fd(&p->sync_child);
 	/* v1: joined before it runs anything (it waits for MAPS_DONE). */
 	ret = ward_cgroup_attach(&p->cgroup.cg, st->pid, e);
 	if (ret < 0)
@@ -357,7 +349,7 @@ ward_container_create_spec(const struct ward_create_opts *o,
 	st.idmap_block = p.userns.block;
 	if (ret < 0)
 		goto out_release;
-	ret = save_config(&d, spec, e);
+	ret = ward_container_save_spec(&d, spec, e);
 	if (ret < 0)
 		goto out_release;
 	ret = spawn(&p, o, &st, &d, e);

@@ -50,6 +50,7 @@ int ward_plan_build(struct ward_plan *p, const struct ward_create_opts *o,
 void ward_plan_free(struct ward_plan *p);
 
 /* Shared by the init and exec'd processes (container_child.c). */
+int ward_child_prologue(int state_dirfd, struct ward_err *e);
 int ward_child_setup_process(const struct ward_process_plan *proc,
 			     const struct ward_caps_plan *caps, const int *keep,
 			     size_t n_keep, char *exe, size_t len,
@@ -64,6 +65,9 @@ int ward_child_main(void *arg);
 /* Hardened spec of an existing container (its state dir's config.json). */
 int ward_container_load_spec(const struct ward_state_dir *d,
 			     struct ward_spec **out, struct ward_err *e);
+/* Write the (hardened, or updated) spec to the state dir's config.json. */
+int ward_container_save_spec(const struct ward_state_dir *d,
+			     const struct ward_spec *s, struct ward_err *e);
 /* OCI state JSON for hooks and `state` (malloc'd). */
 int ward_state_to_oci_json(const struct ward_state *st, enum ward_status status,
 			   const struct ward_spec *s, char **json,

@@ -94,6 +94,24 @@ setup_environment(const struct ward_plan *p, int tree_fd, struct ward_err *e)
 	return 0;
 }
 
+/* First steps of every child (init or exec'd), before it waits for the go. */
+int
+ward_child_prologue(int state_dirfd, struct ward_err *e)
+{
+	sigset_t none;
+
+	/* The runtime blocks every signal to forward them; the program gets none. */
+	sigemptyset(&none);
+	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
+		return ward_err_set(e, errno, "sigprocmask");
+	/* Non-dumpable until execve: no ptrace or /proc/PID/fd of our fds. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return ward_err_set(e, errno, "prctl(PR_SET_DUMPABLE)");
+	/* Our copy shares the state dir's flock: `start` would wait forever. */
+	close(state_dirfd);
+	return 0;
+}
+
 /*
  * Resolve, chdir, then drop to the container user for good: the same steps,
  * in the same order, for the init and for every exec'd process. keep[] are
@@ -153,18 +171,10 @@ child_body(struct ward_plan *p, int *conn, struct ward_err *e)
 {
 	char exe[PATH_MAX];
 	int tree_fd = -1, ret;
-	sigset_t none;
 
-	/* `run` blocks every signal to forward them; the program gets none. */
-	sigemptyset(&none);
-	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
-		return ward_err_set(e, errno, "sigprocmask");
-
-	/* Non-dumpable until execve: no ptrace or /proc/PID/fd of our fds. */
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
-		return ward_err_set(e, errno, "prctl(PR_SET_DUMPABLE)");
-	/* Our copy shares the state dir's flock: `start` would wait forever. */
-	close(p->state_dirfd);
+	ret = ward_child_prologue(p->state_dirfd, e);
+	if (ret < 0)
+		return ret;
 	/* Had the runtime died before now, this read sees EOF and we exit. */
 	ret = ward_sync_expect(p->sync_child, WARD_SYNC_MAPS_DONE, &tree_fd, e);
 	if (ret < 0)

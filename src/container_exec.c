@@ -323,23 +323,15 @@ build_plan(struct exec_ctx *x, struct ward_err *e)
 }
 
 static void
-close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
-
-static void
 plan_free(struct ward_exec_plan *p)
 {
 	ward_ns_plan_free(&p->ns);
 	ward_process_plan_free(&p->proc);
 	ward_bpf_free(&p->profile);
-	close_fd(&p->cgroupns_fd);
-	close_fd(&p->sync_parent);
-	close_fd(&p->sync_child);
-	close_fd(&p->console_fd);
+	ward_close_fd(&p->cgroupns_fd);
+	ward_close_fd(&p->sync_parent);
+	ward_close_fd(&p->sync_child);
+	ward_close_fd(&p->console_fd);
 }
 
 /* After READY: EOF means execve closed the CLOEXEC socket; else its error. */
@@ -378,8 +370,8 @@ spawn(struct exec_ctx *x, struct ward_err *e)
 	x->pid = ward_ns_spawn(&p->ns, v2_fd, ward_exec_child_main, p, e);
 	if (x->pid < 0)
 		return x->pid;
-	close_fd(&p->sync_child);
-	close_fd(&p->console_fd);
+	ward_close_fd(&p->sync_child);
+	ward_close_fd(&p->console_fd);
 	/* v1: joined before it runs anything (it waits for our go). */
 	if (x->cg != NULL) {
 		ret = ward_cgroup_attach(x->cg, x->pid, e);
@@ -563,7 +555,7 @@ ward_container_exec(const struct ward_exec_opts *o, int *status,
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (x.locked)
 		ward_state_close(&x.d);
-	close_fd(&x.relay_fd);
+	ward_close_fd(&x.relay_fd);
 	plan_free(&x.plan);
 	free(x.cg);
 	ward_spec_free(x.proc);

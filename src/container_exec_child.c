@@ -68,18 +68,11 @@ static int
 exec_body(struct ward_exec_plan *p, struct ward_err *e)
 {
 	char exe[PATH_MAX];
-	sigset_t none;
 	int ret;
 
-	/* The runtime blocks every signal to forward them; the program gets none. */
-	sigemptyset(&none);
-	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
-		return ward_err_set(e, errno, "sigprocmask");
-	/* Inherited from the runtime already; said again, it costs nothing. */
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
-		return ward_err_set(e, errno, "prctl(PR_SET_DUMPABLE)");
-	/* Our copy shares the state dir's flock: release it with the parent's. */
-	close(p->state_dirfd);
+	ret = ward_child_prologue(p->state_dirfd, e);
+	if (ret < 0)
+		return ret;
 	/* v1: the parent attaches us to the cgroups, then says go. */
 	ret = ward_sync_expect(p->sync_child, WARD_SYNC_MAPS_DONE, NULL, e);
 	if (ret < 0)

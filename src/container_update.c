@@ -280,22 +280,6 @@ merge(struct ward_spec *dst, const struct ward_resources *r, struct ward_err *e)
 	return merge_unified(dst, r, e);
 }
 
-static int
-save_config(const struct ward_state_dir *d, const struct ward_spec *s,
-	    struct ward_err *e)
-{
-	_cleanup_free_ char *json = NULL;
-	char path[PATH_MAX + 16];
-	size_t len;
-	int ret;
-
-	ret = ward_spec_to_json(s, &json, &len, e);
-	if (ret < 0)
-		return ret;
-	snprintf(path, sizeof(path), "%s/config.json", d->path);
-	return ward_write_file_atomic(path, json, len, 0600, e);
-}
-
 /* The requested resources: --resources first, the flags over it. */
 static int
 requested(const struct ward_update_opts *o, struct ward_spec **out,
@@ -346,7 +330,7 @@ update_locked(struct ward_state_dir *d, const char *id,
 	if (ret == 0)
 		ret = merge(cur, &req->linux.resources, e);
 	if (ret == 0)
-		ret = save_config(d, cur, e);
+		ret = ward_container_save_spec(d, cur, e);
 	free(cg);
 	ward_spec_free(cur);
 	ward_spec_free(req);

@@ -44,6 +44,15 @@ ward_cleanup_closedir(DIR **d)
 #define _cleanup_fclose_ __attribute__((cleanup(ward_cleanup_fclose)))
 #define _cleanup_closedir_ __attribute__((cleanup(ward_cleanup_closedir)))
 
+/* Close an owned fd now (not at scope exit) and mark it gone. */
+static inline void
+ward_close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
 static inline int
 take_fd(int *fd)
 {
