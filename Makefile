@@ -89,8 +89,12 @@ $(LIBWARD): $(CORE_OBJS) $(GEN_OBJS)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
+# libseccomp, libcap-ng and yajl linked in: fewer objects for the dynamic
+# loader on every container start (libmnl ships no static archive).
+WARD_LIBS := -Wl,-Bstatic -lseccomp -lcap-ng -lyajl_s -Wl,-Bdynamic -lmnl
+
 $(WARD): $(CLI_OBJS) $(LIBWARD)
-	$(CC) $(WARD_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(WARD_LDFLAGS) -o $@ $^ $(WARD_LIBS)
 
 $(UNIT): $(UNIT_OBJS) $(LIBWARD)
 	$(CC) $(WARD_LDFLAGS) -o $@ $^ $(PKG_LIBS) $(CHECK_LIBS)

@@ -293,8 +293,8 @@ spawn(struct ward_plan *p, const struct ward_create_opts *o,
 		if (ret < 0)
 			return ret;
 	}
-	ret = ward_state_save(d, st, e);
-	if (ret == 0 && o->pid_file != NULL)
+	/* state.json already holds everything (saved right after the clone). */
+	if (o->pid_file != NULL)
 		ret = write_pid_file(o->pid_file, st->pid, e);
 	return ret;
 }
