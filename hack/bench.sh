@@ -40,8 +40,14 @@ fi
 work=$(mktemp -d /tmp/ward-bench.XXXXXX)
 # runc and crun reach the rootfs as the mapped uid: the path must be open.
 chmod 755 "$work"
+# crun 1.8 chowns the host's device nodes it binds into a user-namespaced
+# container to the container user (seen on /dev/null): remember and restore.
+devnodes=(/dev/null /dev/zero /dev/full /dev/random /dev/urandom /dev/tty)
+declare -A devowner=()
+for n in "${devnodes[@]}"; do devowner[$n]=$(stat -c %u:%g "$n"); done
+
 cleanup() {
-	local r id b
+	local r id b n
 	for r in ward crun runc; do
 		b=$r; [ "$r" = ward ] && b=$WARD
 		for id in $("$b" --root "$work/root-$r" list -q 2>/dev/null); do
@@ -49,6 +55,12 @@ cleanup() {
 		done
 	done
 	rm -rf "$work"
+	for n in "${devnodes[@]}"; do
+		if [ "$(stat -c %u:%g "$n")" != "${devowner[$n]}" ]; then
+			chown "${devowner[$n]}" "$n"
+			echo "note: restored the owner of $n (changed by a runtime under test)"
+		fi
+	done
 	if [ -n "$v1tmp" ]; then umount "$v1tmp" && rmdir "$v1tmp"; fi
 	if $favor; then
 		mount --options-mode=ignore -o remount,rw,relatime /sys/fs/cgroup/unified
