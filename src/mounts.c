@@ -283,6 +283,18 @@ plan_paths(struct ward_mounts_plan *p, char **in, size_t n, const char *field,
 	return 0;
 }
 
+/* The host id of container id 0: an overlay rootfs is mounted as it. */
+static uint32_t
+host_root(const struct ward_spec *s, const struct ward_id_maps *m)
+{
+	if (!ward_spec_has_ns(s, WARD_NS_USER))
+		return (uint32_t)-1;
+	for (size_t i = 0; i < m->n; i++)
+		if (m->v[i].container_id == 0 && m->v[i].size > 0)
+			return m->v[i].host_id;
+	return (uint32_t)-1;
+}
+
 int
 ward_mounts_plan(const struct ward_spec *s, const char *bundle,
 		 struct ward_mounts_plan *p, struct ward_err *e)
@@ -315,6 +327,8 @@ ward_mounts_plan(const struct ward_spec *s, const char *bundle,
 		return ret;
 	}
 	p->root_readonly = s->root.readonly;
+	p->host_root_uid = host_root(s, &s->linux.uid_mappings);
+	p->host_root_gid = host_root(s, &s->linux.gid_mappings);
 	return 0;
 }
 

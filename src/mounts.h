@@ -111,6 +111,8 @@ struct ward_mounts_plan {
 	size_t n_readonly;
 	const char **masked;
 	size_t n_masked;
+	uint32_t host_root_uid;		/* host ids of the container's uid/gid 0 */
+	uint32_t host_root_gid;		/* ((uint32_t)-1: no user ns or unmapped) */
 };
 
 /*
@@ -145,6 +147,14 @@ int ward_mounts_check_rootfs(const struct ward_mounts_plan *p,
  * passes it to ward_mounts_apply. Needs host CAP_SYS_ADMIN and a filesystem
  * that supports idmapped mounts (ext4, xfs, btrfs; tmpfs since 6.3): on any
  * other the error says so. Every mount below the rootfs must support it too.
+ *
+ * An overlay rootfs (Docker, containerd) cannot be idmapped: a new overlay
+ * is built on idmapped clones of its layers instead (mounts_overlay.c);
+ * writes land in the upper layer with the image's ids. Bind sources (the
+ * plan's detached clones, Docker's volumes and /etc/hosts ...) are idmapped
+ * in place when their filesystem allows it, so they too show their owners
+ * and take writes with the container's ids; device nodes are left as they
+ * are, and so is a bind whose filesystem cannot be idmapped.
  */
 int ward_mounts_idmap_prepare(const struct ward_mounts_plan *p, int userns_fd,
 			      int *tree_fd, struct ward_err *e);

@@ -38,6 +38,42 @@ int ward_mounts_plan_cgroup(struct ward_mounts_plan *p, size_t index,
 /* mounts_prepare.c: open the rootfs and every bind source as detached mounts. */
 int ward_mounts_open_sources(struct ward_mounts_plan *p, struct ward_err *e);
 
+/*
+ * mounts_overlay.c: an overlay mount's layers (host paths, as its super
+ * options in mountinfo name them), and a fresh overlay on idmapped clones
+ * of them (parent side).
+ */
+struct ward_overlay {
+	struct ward_arena arena;
+	const char **lower;		/* top first */
+	size_t n_lower;
+	const char **data;		/* data-only lower layers ("::") */
+	size_t n_data;
+	const char *upper;		/* NULL: a read-only overlay */
+	const char *work;
+	struct ward_fs_param *params;	/* format options carried over */
+	size_t n_params;
+};
+
+/* Parse an overlay's super options ("rw,lowerdir=...,upperdir=..."). */
+int ward_overlay_parse(const char *superopts, struct ward_overlay *ov,
+		       struct ward_err *e);
+/*
+ * Is path the root of an overlay mount? *found false (and 0) when it is not
+ * an overlay at all; an error when it is a directory inside one.
+ */
+int ward_overlay_of(const char *path, struct ward_overlay *ov, bool *found,
+		    struct ward_err *e);
+void ward_overlay_free(struct ward_overlay *ov);
+/*
+ * A new overlay, as a detached mount in *out, on clones of ov's layers
+ * idmapped to userns_fd. uid/gid: host ids of the container's root, the
+ * overlay's mounter ids. The upper layer gets a workdir of its own,
+ * "<workdir>.ward". Needs host CAP_SYS_ADMIN and Linux 6.15+.
+ */
+int ward_overlay_idmap(const struct ward_overlay *ov, int userns_fd,
+		       uint32_t uid, uint32_t gid, int *out, struct ward_err *e);
+
 /* devices.c: /dev nodes bound from the host, /dev/ptmx and std symlinks. */
 int ward_devices_plan(const struct ward_spec *s, struct ward_mounts_plan *p,
 		      struct ward_err *e);

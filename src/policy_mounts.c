@@ -120,7 +120,7 @@ static const char *const host_dirs[] = {
 };
 
 static bool
-engine_managed(const char *p)
+engine_managed_dirs(const char *p)
 {
 	for (size_t i = 0; i < WARD_ARRAY_SIZE(engine_dirs); i++) {
 		size_t n = strlen(engine_dirs[i]);
@@ -134,6 +134,33 @@ engine_managed(const char *p)
 			return true;
 	}
 	return false;
+}
+
+/*
+ * dockerd --userns-remap keeps the same state one level down, in
+ * /var/lib/docker/<uid>.<gid>/: the same files get the same exemption.
+ */
+static bool
+engine_managed(const char *p)
+{
+	static const char docker[] = "/var/lib/docker/";
+	char unmapped[PATH_MAX];
+	const char *rest;
+	size_t n, m;
+
+	if (engine_managed_dirs(p))
+		return true;
+	if (!ward_str_has_prefix(p, docker))
+		return false;
+	rest = p + sizeof(docker) - 1;
+	n = strspn(rest, "0123456789");
+	if (n == 0 || rest[n] != '.')
+		return false;
+	m = strspn(rest + n + 1, "0123456789");
+	if (m == 0 || rest[n + 1 + m] != '/')
+		return false;
+	snprintf(unmapped, sizeof(unmapped), "/var/lib/docker%s", rest + n + 1 + m);
+	return engine_managed_dirs(unmapped);
 }
 
 enum conflict { NONE, SAME, INSIDE, CONTAINS, ALIAS };
@@ -163,6 +190,46 @@ is_alias(const struct stat *pst, const char *f)
 
 	return pst != NULL && stat(f, &fst) == 0 && S_ISDIR(fst.st_mode) &&
 	       fst.st_dev == pst->st_dev && fst.st_ino == pst->st_ino;
+}
+
+/* Is the last of "ro"/"rw" in a mount's options "ro"? */
+static bool
+mount_readonly(const struct ward_mount *m)
+{
+	bool ro = false;
+
+	for (size_t j = 0; j < m->n_options; j++) {
+		if (strcmp(m->options[j], "ro") == 0)
+			ro = true;
+		else if (strcmp(m->options[j], "rw") == 0)
+			ro = false;
+	}
+	return ro;
+}
+
+/*
+ * An init the engine injects (docker run --init binds /usr/bin/docker-init,
+ * Podman binds catatonit): a read-only bind of one regular, non-set-id file
+ * from /usr. /usr holds no secrets and the bind cannot change the file, so
+ * it gives the container nothing to misuse. jpath says which mount
+ * (mounts[N].source); any other shape is not exempt.
+ */
+static bool
+init_binary(const struct policy_ctx *x, const char *jpath, const char *res,
+	    const struct stat *pst)
+{
+	size_t i;
+	int n = 0;
+
+	if (pst == NULL || !S_ISREG(pst->st_mode) ||
+	    (pst->st_mode & (S_ISUID | S_ISGID)) != 0 ||
+	    lexical_conflict(res, "/usr") != INSIDE)
+		return false;
+	if (sscanf(jpath, "mounts[%zu].source%n", &i, &n) != 1 ||
+	    jpath[n] != '\0' || i >= x->s->n_mounts)
+		return false;
+	return policy_mount_is_bind(&x->s->mounts[i]) &&
+	       mount_readonly(&x->s->mounts[i]);
 }
 
 static int
@@ -205,7 +272,7 @@ check_host_path(struct policy_ctx *x, const struct policy_rule *rule,
 				   strerror(-ret));
 	pst = stat(res, &st) == 0 ? &st : NULL;
 	/* Engine-managed files skip the lexical test, never the alias one. */
-	exempt = engine_managed(res);
+	exempt = engine_managed(res) || init_binary(x, jpath, res, pst);
 	for (size_t i = 0; i < WARD_ARRAY_SIZE(host_dirs) && !exempt; i++) {
 		enum conflict k = lexical_conflict(res, host_dirs[i]);
 

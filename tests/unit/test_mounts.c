@@ -668,5 +668,6 @@ suite_mounts(void)
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, tm_apply_tcase());
 	suite_add_tcase(s, tm_hostile_tcase());
+	suite_add_tcase(s, tm_overlay_tcase());
 	return s;
 }

@@ -21,5 +21,6 @@ void tm_write(const char *path, const char *text);
 
 TCase *tm_apply_tcase(void);
 TCase *tm_hostile_tcase(void);
+TCase *tm_overlay_tcase(void);
 
 #endif

@@ -64,6 +64,9 @@ START_TEST(engine_managed_files_pass)
 		"/var/lib/docker/containers/4f1c2a9e8b7d/resolv.conf",
 		"/var/lib/docker/containers/4f1c2a9e8b7d/mounts/shm",
 		"/var/lib/docker/volumes/data/_data",
+		/* dockerd --userns-remap: the same, below <uid>.<gid>/ */
+		"/var/lib/docker/100000.100000/containers/4f1c2a9e8b7d/hosts",
+		"/var/lib/docker/100000.100000/volumes/data/_data",
 		"/var/lib/containerd/io.containerd.grpc.v1.cri/sandboxes/ab12/hosts",
 		"/run/containerd/io.containerd.grpc.v1.cri/sandboxes/ab12/shm",
 		"/var/lib/kubelet/pods/0c1d/volumes/kubernetes.io~secret/tok",
@@ -99,6 +102,10 @@ START_TEST(host_dirs_refused)
 		{ "/var/lib/docker/containers/4f1c2a9e8b7d", "inside host /var/lib/docker" },
 		{ "/var/lib/docker/volumes", "inside host /var/lib/docker" },
 		{ "/var/lib/docker/volumes/metadata.db", "inside host /var/lib/docker" },
+		{ "/var/lib/docker/100000.100000/containers", "inside host /var/lib/docker" },
+		{ "/var/lib/docker/100000.100000/volumes/x", "inside host /var/lib/docker" },
+		{ "/var/lib/docker/100000/containers/4f1c/hosts", "inside host /var/lib/docker" },
+		{ "/var/lib/docker/1.x/containers/4f1c/hosts", "inside host /var/lib/docker" },
 		{ "/root/.ssh", "inside host /root" },
 		{ "/boot", "binds host /boot" },
 		{ "/proc/1", "inside host /proc" },
@@ -316,6 +323,43 @@ START_TEST(engine_sockets_refused)
 }
 END_TEST
 
+/* host-paths for one bind of src with the given last two options. */
+static size_t
+init_bind_refusals(const char *src, const char *o1, const char *o2)
+{
+	struct ward_spec *s = tp_good();
+	struct ward_report r;
+	size_t n = 0;
+
+	tp_add_mount(s, "bind", src, "/sbin/docker-init", "bind", o1, o2, NULL);
+	tp_run(s, NULL, &r);
+	for (size_t i = 0; i < r.n; i++)
+		if (strcmp(r.v[i].rule, "host-paths") == 0)
+			n++;
+	ward_report_free(&r);
+	ward_spec_free(s);
+	return n;
+}
+
+/* docker run --init binds /usr/bin/docker-init read-only: that one passes. */
+START_TEST(init_binary_bind_passes)
+{
+	struct stat st;
+
+	ck_assert_int_eq(stat("/usr/bin/env", &st), 0);
+	ck_assert_uint_eq(init_bind_refusals("/usr/bin/env", "ro", NULL), 0);
+	/* Writable, or made writable again by a later "rw": refused. */
+	ck_assert_uint_eq(init_bind_refusals("/usr/bin/env", "rw", NULL), 1);
+	ck_assert_uint_eq(init_bind_refusals("/usr/bin/env", "ro", "rw"), 1);
+	/* A directory of /usr, or a file of /etc, even read-only: refused. */
+	ck_assert_uint_eq(init_bind_refusals("/usr/bin", "ro", NULL), 1);
+	ck_assert_uint_eq(init_bind_refusals("/etc/passwd", "ro", NULL), 1);
+	/* A set-id binary: refused. */
+	if (stat("/usr/bin/su", &st) == 0 && (st.st_mode & S_ISUID))
+		ck_assert_uint_eq(init_bind_refusals("/usr/bin/su", "ro", NULL), 1);
+}
+END_TEST
+
 START_TEST(shared_propagation_refused)
 {
 	struct ward_spec *s = tp_good();
@@ -357,5 +401,6 @@ test_policy_add_mounts(Suite *s)
 	tcase_add_test(tc, bind_mounted_alias_refused);
 	tcase_add_test(tc, engine_sockets_refused);
 	tcase_add_test(tc, shared_propagation_refused);
+	tcase_add_test(tc, init_binary_bind_passes);
 	suite_add_tcase(s, tc);
 }
