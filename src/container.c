@@ -85,6 +85,37 @@ record_allocated_maps(struct ward_spec *s, uint32_t host_base,
 	return 0;
 }
 
+/*
+ * A new user namespace with ward's own block, or (a pod's containers) the
+ * one owning the namespaces the config joins: no block of our own then,
+ * and the sandbox's block shows the image's owners the same way.
+ */
+static int
+plan_userns(struct ward_plan *p, const struct ward_conf *c,
+	    const struct ward_state_dir *d, struct ward_err *e)
+{
+	uint32_t host_base;
+	int ret;
+
+	if (p->ns.joined_userns) {
+		memset(&p->userns, 0, sizeof(p->userns));
+		p->userns.block = -1;
+		if (p->ns.userns_pid <= 0 ||
+		    !ward_userns_is_block(p->ns.userns_pid, c->userns_base,
+					  c->userns_count, &host_base))
+			return 0;
+		p->idmap_rootfs = true;
+		return record_allocated_maps(p->spec, host_base, e);
+	}
+	ret = ward_userns_plan(p->spec, c->userns_base, c->userns_count, d->path,
+			       &p->userns, e);
+	if (ret < 0 || !p->userns.allocated)
+		return ret;
+	p->idmap_rootfs = true;
+	/* Record the block in the spec: mounts and config.json see it. */
+	return record_allocated_maps(p->spec, p->userns.host_base, e);
+}
+
 int
 ward_plan_build(struct ward_plan *p, const struct ward_create_opts *o,
 		const struct ward_state_dir *d, struct ward_err *e)
@@ -95,16 +126,9 @@ ward_plan_build(struct ward_plan *p, const struct ward_create_opts *o,
 	ret = ward_ns_plan(p->spec, &p->ns, e);
 	if (ret < 0)
 		return ret;
-	ret = ward_userns_plan(p->spec, c->userns_base, c->userns_count, d->path,
-			       &p->userns, e);
+	ret = plan_userns(p, c, d, e);
 	if (ret < 0)
 		return ret;
-	if (p->userns.allocated) {
-		/* Record the block in the spec: mounts and config.json see it. */
-		ret = record_allocated_maps(p->spec, p->userns.host_base, e);
-		if (ret < 0)
-			return ret;
-	}
 	ret = ward_mounts_plan(p->spec, o->bundle, &p->mounts, e);
 	if (ret < 0)
 		return ret;
@@ -132,7 +156,6 @@ ward_plan_build(struct ward_plan *p, const struct ward_create_opts *o,
 	p->state_dirfd = d->dirfd;
 	p->new_net = p->spec->linux.ns[WARD_NS_NET].present &&
 		     p->spec->linux.ns[WARD_NS_NET].path == NULL;
-	p->idmap_rootfs = p->userns.allocated;
 	if (o->console_socket != NULL) {
 		ret = ward_terminal_connect(o->console_socket, &p->console_fd, e);
 		if (ret < 0)

@@ -41,9 +41,10 @@ wait_for_start(int listen_fd, int *conn, struct ward_err *e)
 static int
 become_root_in_userns(const struct ward_plan *p, struct ward_err *e)
 {
-	if (!p->userns.write_maps && p->spec->linux.ns[WARD_NS_USER].path == NULL)
+	if (!p->userns.write_maps && p->spec->linux.ns[WARD_NS_USER].path == NULL &&
+	    !p->ns.joined_userns)
 		return 0;
-	/* Our ids are unmapped until the parent writes the maps; take 0:0. */
+	/* Unmapped until the maps are written (or, joined, ever): take 0:0. */
 	if (setresgid(0, 0, 0) < 0)
 		return ward_err_set(e, errno, "setresgid(0) in the user namespace");
 	if (setresuid(0, 0, 0) < 0)

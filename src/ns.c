@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -77,6 +78,63 @@ open_ns(const struct ward_spec *s, enum ward_ns_type t, int *out,
 	return 0;
 }
 
+/* Is fd's owning user namespace the host's (ours)? *owner gets it if not. */
+static int
+owner_of(int fd, const struct stat *host, int *owner, struct ward_err *e)
+{
+	_cleanup_close_ int uf = ioctl(fd, NS_GET_USERNS);
+	struct stat st;
+
+	*owner = -1;
+	if (uf < 0)
+		return ward_err_set(e, errno, "owner of a joined namespace");
+	if (fstat(uf, &st) < 0)
+		return ward_err_set(e, errno, "stat a user namespace");
+	if (st.st_dev != host->st_dev || st.st_ino != host->st_ino)
+		*owner = take_fd(&uf);
+	return 0;
+}
+
+/* Adopt the user namespace that owns the joined namespaces, if not ours. */
+static int
+adopt_owner(const struct ward_spec *s, struct ward_ns_plan *p,
+	    struct ward_err *e)
+{
+	struct stat host, a, b;
+	int owner, ret;
+
+	if (stat("/proc/self/ns/user", &host) < 0)
+		return ward_err_set(e, errno, "stat /proc/self/ns/user");
+	for (int t = 0; t < WARD_NS__N; t++) {
+		if (t == WARD_NS_USER || p->join_fd[t] < 0)
+			continue;
+		ret = owner_of(p->join_fd[t], &host, &owner, e);
+		if (ret < 0)
+			return ret;
+		p->host_owned[t] = owner < 0;
+		if (owner < 0)
+			continue;
+		if (p->join_fd[WARD_NS_USER] < 0) {
+			p->join_fd[WARD_NS_USER] = owner;
+			if (sscanf(s->linux.ns[t].path, "/proc/%d/ns/", &p->userns_pid) != 1)
+				p->userns_pid = 0;
+			continue;
+		}
+		ret = fstat(owner, &a) < 0 || fstat(p->join_fd[WARD_NS_USER], &b) < 0;
+		close(owner);
+		if (ret || a.st_ino != b.st_ino)
+			return ward_err_set(e, EINVAL,
+					    "linux.namespaces[%zu].path: %s belongs to another "
+					    "container's user namespace than the other joined ones",
+					    s->linux.ns[t].index, s->linux.ns[t].path);
+	}
+	if (p->join_fd[WARD_NS_USER] >= 0) {
+		p->clone_flags &= ~(uint64_t)CLONE_NEWUSER;
+		p->joined_userns = true;
+	}
+	return 0;
+}
+
 int
 ward_ns_plan(const struct ward_spec *s, struct ward_ns_plan *p,
 	     struct ward_err *e)
@@ -101,6 +159,13 @@ ward_ns_plan(const struct ward_spec *s, struct ward_ns_plan *p,
 			return ret;
 		}
 		p->join_any = true;
+	}
+	if (p->join_any && (p->clone_flags & CLONE_NEWUSER)) {
+		ret = adopt_owner(s, p, e);
+		if (ret < 0) {
+			ward_ns_plan_free(p);
+			return ret;
+		}
 	}
 	if ((p->clone_flags & CLONE_NEWTIME) &&
 	    (s->linux.time_boottime.present || s->linux.time_monotonic.present)) {
@@ -174,12 +239,22 @@ launcher(const struct ward_ns_plan *p, int cgroup_fd, int report_fd,
 	int32_t res;
 	pid_t pid;
 
-	for (size_t i = 0; i < WARD_ARRAY_SIZE(join_order); i++) {
-		int fd = p->join_fd[join_order[i]];
+	/*
+	 * Namespaces the host's user namespace owns first, while we are host
+	 * root (a CNI network namespace); then the user namespace; then those
+	 * it owns (the pod sandbox's ipc, uts, pid).
+	 */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < WARD_ARRAY_SIZE(join_order); i++) {
+			enum ward_ns_type t = join_order[i];
+			int fd = p->join_fd[t];
+			bool now = pass == 0 ? p->host_owned[t] :
+					       !p->host_owned[t];
 
-		if (fd >= 0 && setns(fd, 0) < 0) {
-			res = -errno;
-			goto report;
+			if (fd >= 0 && now && setns(fd, 0) < 0) {
+				res = -errno;
+				goto report;
+			}
 		}
 	}
 	if (p->time_offsets) {

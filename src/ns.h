@@ -19,6 +19,16 @@ struct ward_ns_plan {
 	uint64_t clone_flags;		/* CLONE_NEW* to create */
 	int join_fd[WARD_NS__N];	/* -1, or an fd of the namespace to join */
 	bool join_any;
+	bool host_owned[WARD_NS__N];	/* joined ns owned by the host's user ns */
+	/*
+	 * A joined namespace belongs to another container's user namespace
+	 * (a Kubernetes pod's sandbox, `--ipc container:X`): that user
+	 * namespace is joined instead of a new one being made, since a new one
+	 * could not administer what it joins. userns_pid is a process whose
+	 * /proc/PID/uid_map describes it, from the path (0 if unknown).
+	 */
+	bool joined_userns;
+	pid_t userns_pid;
 	bool time_offsets;		/* a new time ns with offsets to write */
 	struct ward_time_offset boottime, monotonic;
 };

@@ -183,6 +183,35 @@ ward_userns_write_maps(pid_t pid, const struct ward_userns_plan *p,
 	return ret;
 }
 
+bool
+ward_userns_is_block(pid_t pid, uint32_t base, uint32_t count,
+		      uint32_t *host_base)
+{
+	char path[64], buf[256];
+	unsigned int in, out, size;
+	int fd, n;
+
+	snprintf(path, sizeof(path), "/proc/%d/uid_map", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = (int)read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	/* Exactly one line: "0 X 65536" with X a block boundary in the range. */
+	if (sscanf(buf, "%u %u %u", &in, &out, &size) != 3 ||
+	    strchr(buf, '\n') != buf + n - 1)
+		return false;
+	if (in != 0 || size != WARD_IDMAP_BLOCK || out < base ||
+	    (uint64_t)out + size > (uint64_t)base + count ||
+	    (out - base) % WARD_IDMAP_BLOCK != 0)
+		return false;
+	*host_base = out;
+	return true;
+}
+
 void
 ward_userns_release_block(int64_t block)
 {

@@ -41,6 +41,12 @@ int ward_userns_plan(const struct ward_spec *s, uint32_t base, uint32_t count,
 /* Parent: write uid_map and gid_map of the child. */
 int ward_userns_write_maps(pid_t pid, const struct ward_userns_plan *p,
 			   struct ward_err *e);
+/*
+ * Is the user namespace of pid one of ward's blocks from [base, base+count)
+ * (a joined pod sandbox's)? Then *host_base is its first host id.
+ */
+bool ward_userns_is_block(pid_t pid, uint32_t base, uint32_t count,
+			  uint32_t *host_base);
 /* Release an allocated block (idempotent; ENOENT ignored). */
 void ward_userns_release_block(int64_t block);
 

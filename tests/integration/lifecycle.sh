@@ -189,6 +189,21 @@ expect_eq "$(grep '^ns.net=' <<<"$out" | cut -d= -f2)" "$(stat -Lc %i /proc/"$pi
 jq_edit "$B" '.linux.namespaces |= map(del(.path))'
 W delete -f c9
 
+t "a pod: joining another container's ipc and pid namespaces joins its user namespace"
+jq_edit "$B" '.process.args = ["/bin/sleep","300"]'
+W run -d --bundle "$B" pod-a >/dev/null 2>&1
+pa=$(W state pod-a | jq -r .pid)
+jq_edit "$B" --arg i "/proc/$pa/ns/ipc" --arg p "/proc/$pa/ns/pid" '.process.args = ["/bin/sh","-c","/bin/probe; ps -o pid,args"] | .linux.namespaces |= map(if .type == "ipc" then .path = $i elif .type == "pid" then .path = $p else . end)'
+run_rc out W run --bundle "$B" pod-b
+expect_eq "$out_rc" 0 "run (mqueue and proc mounts need the owning user ns)"
+for ns in ipc pid user; do
+	expect_eq "$(grep "^ns.$ns=" <<<"$out" | cut -d= -f2)" "$(stat -Lc %i /proc/"$pa"/ns/$ns)" "$ns namespace"
+done
+expect_eq "$(grep '^uid_map=' <<<"$out" | tr -s ' ')" "uid_map=$(tr -s ' ' <"/proc/$pa/uid_map" | sed 's/^ //')" "uid_map"
+expect_match "$out" "^ +1 /bin/sleep 300" "the sandbox's init is pid 1"
+jq_edit "$B" '.linux.namespaces |= map(del(.path))'
+W delete -f pod-a
+
 t "a runtime SIGKILLed mid-create does not block the id"
 jq_edit "$B" --arg h /bin/sleep '.process.args = ["/bin/true"] | .hooks = {"createRuntime":[{"path":$h,"args":["sleep","30"]}]}'
 "$WARD" --root "$T_ROOT" create --bundle "$B" c11 >/dev/null 2>&1 &
