@@ -311,6 +311,14 @@ expect_match "$out" 'hello-bridge' "reply"
 t "--network container:X shares X's network namespace"
 run_rc out dr --rm -u 1000 --network container:wt-srv "$IMG" sh -c 'ip -4 -o addr show eth0'
 expect_match "$out" "inet $ip/" "same address"
+
+t "--ipc container:X and --pid container:X share X's user namespace (a pod)"
+run_rc out dr --rm -u 1000 --ipc container:wt-srv --pid container:wt-srv "$IMG" \
+	sh -c 'readlink /proc/self/ns/ipc /proc/self/ns/user; ps -o pid,args | grep -c "nc -l"'
+expect_eq "$out_rc" 0 "exit"
+srvpid=$(dk inspect -f '{{.State.Pid}}' wt-srv)
+expect_match "$out" "$(readlink /proc/"$srvpid"/ns/ipc)" "ipc namespace"
+expect_match "$out" "$(readlink /proc/"$srvpid"/ns/user)" "user namespace"
 dk rm -f wt-srv >/dev/null
 
 # ---- resources and process settings -----------------------------------------
