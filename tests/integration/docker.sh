@@ -301,7 +301,7 @@ expect_eq "$out_rc" 0 "exit"
 expect_eq "$(tr '\n' ' ' <<<"$out")" "lo " "interfaces"
 
 t "default bridge: a container reaches another by IP"
-dr -d --name wt-srv -u 1000 "$IMG" sh -c 'echo hello-bridge >/tmp/m; while :; do nc -l -p 8080 </tmp/m; done' >/dev/null
+dr -d --name wt-srv --ipc shareable -u 1000 "$IMG" sh -c 'echo hello-bridge >/tmp/m; while :; do nc -l -p 8080 </tmp/m; done' >/dev/null
 ip=$(dk inspect -f '{{.NetworkSettings.IPAddress}}' wt-srv)
 expect_match "$ip" '^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$' "server IP"
 run_rc out dr --rm -u 1000 "$IMG" sh -c "for i in \$(seq 50); do nc $ip 8080 </dev/null && exit 0; sleep 0.1; done; exit 1"
@@ -314,11 +314,11 @@ expect_match "$out" "inet $ip/" "same address"
 
 t "--ipc container:X and --pid container:X share X's user namespace (a pod)"
 run_rc out dr --rm -u 1000 --ipc container:wt-srv --pid container:wt-srv "$IMG" \
-	sh -c 'readlink /proc/self/ns/ipc /proc/self/ns/user; ps -o pid,args | grep -c "nc -l"'
+	sh -c 'readlink /proc/self/ns/ipc; readlink /proc/self/ns/user; ps -o pid,args | grep -c "nc -l"'
 expect_eq "$out_rc" 0 "exit"
 srvpid=$(dk inspect -f '{{.State.Pid}}' wt-srv)
-expect_match "$out" "$(readlink /proc/"$srvpid"/ns/ipc)" "ipc namespace"
-expect_match "$out" "$(readlink /proc/"$srvpid"/ns/user)" "user namespace"
+expect_eq "$(sed -n 1p <<<"$out")" "$(readlink /proc/"$srvpid"/ns/ipc)" "ipc namespace"
+expect_eq "$(sed -n 2p <<<"$out")" "$(readlink /proc/"$srvpid"/ns/user)" "user namespace"
 dk rm -f wt-srv >/dev/null
 
 # ---- resources and process settings -----------------------------------------
