@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <limits.h>
+#include <linux/capability.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,22 +52,31 @@ listen_start(const struct ward_state_dir *d, int *out, struct ward_err *e)
 	return 0;
 }
 
-static int
-plan_seccomp(struct ward_plan *p, const char *root, struct ward_err *e)
+/*
+ * The filters of a container's processes (init and exec alike): the
+ * baseline, in its ptrace variant only when CAP_SYS_PTRACE is permitted,
+ * and the config's own profile, compiled once and cached under --root.
+ */
+int
+ward_plan_seccomp(const struct ward_seccomp *prof,
+		  const struct ward_caps_plan *caps, const char *root,
+		  const struct ward_bpf **baseline, struct ward_bpf *profile,
+		  unsigned int *flags, struct ward_err *e)
 {
-	const struct ward_seccomp *prof = p->spec->linux.seccomp;
 	char cache[PATH_MAX];
 	int ret;
 
-	p->baseline = ward_seccomp_baseline(
-		(p->caps.set[WARD_CAP_PERMITTED] >> 19) & 1 /* CAP_SYS_PTRACE */);
+	*baseline = ward_seccomp_baseline(
+		(caps->set[WARD_CAP_PERMITTED] >> CAP_SYS_PTRACE) & 1);
 	if (prof == NULL)
 		return 0;
-	ret = ward_seccomp_flags(prof, &p->profile_flags, e);
+	ret = ward_seccomp_flags(prof, flags, e);
 	if (ret < 0)
 		return ret;
-	snprintf(cache, sizeof(cache), "%s/.seccomp-cache", root);
-	return ward_seccomp_compile_cached(prof, cache, &p->profile, e);
+	if (snprintf(cache, sizeof(cache), "%s/.seccomp-cache", root) >=
+	    (int)sizeof(cache))
+		return ward_err_set(e, ENAMETOOLONG, "seccomp cache path");
+	return ward_seccomp_compile_cached(prof, cache, profile, e);
 }
 
 static int
@@ -142,7 +152,8 @@ ward_plan_build(struct ward_plan *p, const struct ward_create_opts *o,
 	ret = ward_caps_plan(&p->spec->process, &p->caps, e);
 	if (ret < 0)
 		return ret;
-	ret = plan_seccomp(p, o->root, e);
+	ret = ward_plan_seccomp(p->spec->linux.seccomp, &p->caps, o->root,
+				&p->baseline, &p->profile, &p->profile_flags, e);
 	if (ret < 0)
 		return ret;
 	ret = ward_cgroup_plan(p->spec, o->id, o->systemd_cgroup, &p->cgroup, e);

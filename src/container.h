@@ -49,6 +49,12 @@ int ward_plan_build(struct ward_plan *p, const struct ward_create_opts *o,
 		    const struct ward_state_dir *d, struct ward_err *e);
 void ward_plan_free(struct ward_plan *p);
 
+/* The baseline (ptrace variant per caps) and the config's cached profile. */
+int ward_plan_seccomp(const struct ward_seccomp *prof,
+		      const struct ward_caps_plan *caps, const char *root,
+		      const struct ward_bpf **baseline, struct ward_bpf *profile,
+		      unsigned int *flags, struct ward_err *e);
+
 /* Shared by the init and exec'd processes (container_child.c). */
 int ward_child_prologue(int state_dirfd, struct ward_err *e);
 int ward_child_setup_process(const struct ward_process_plan *proc,

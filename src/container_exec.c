@@ -236,27 +236,6 @@ plan_ns(struct ward_exec_plan *p, const struct ward_spec *c, pid_t pid,
 	return 0;
 }
 
-static int
-plan_seccomp(struct ward_exec_plan *p, const struct ward_spec *c,
-	     const char *root, struct ward_err *e)
-{
-	const struct ward_seccomp *prof = c->linux.seccomp;
-	char cache[PATH_MAX];
-	int ret;
-
-	/* create's rule: the ptrace variant only with CAP_SYS_PTRACE permitted. */
-	p->baseline = ward_seccomp_baseline(
-		(p->caps.set[WARD_CAP_PERMITTED] >> 19) & 1 /* CAP_SYS_PTRACE */);
-	if (prof == NULL)
-		return 0;
-	ret = ward_seccomp_flags(prof, &p->profile_flags, e);
-	if (ret < 0)
-		return ret;
-	if (snprintf(cache, sizeof(cache), "%s/.seccomp-cache", root) >=
-	    (int)sizeof(cache))
-		return ward_err_set(e, ENAMETOOLONG, "seccomp cache path");
-	return ward_seccomp_compile_cached(prof, cache, &p->profile, e);
-}
 
 /* HOME from the container's /etc/passwd, as runc does for exec. */
 static int
@@ -302,7 +281,8 @@ build_plan(struct exec_ctx *x, struct ward_err *e)
 	if (ret == 0)
 		ret = ward_caps_plan(&x->proc->process, &p->caps, e);
 	if (ret == 0)
-		ret = plan_seccomp(p, x->container, x->o->root, e);
+		ret = ward_plan_seccomp(x->container->linux.seccomp, &p->caps, x->o->root,
+				&p->baseline, &p->profile, &p->profile_flags, e);
 	if (ret == 0)
 		ret = plan_ns(p, x->container, x->st.pid, e);
 	if (ret < 0)
