@@ -287,12 +287,21 @@ ward_container_cleanup(struct ward_state_dir *d, const struct ward_state *st,
 
 		if (cg == NULL)
 			return ward_err_set(e, ENOMEM, "cgroup");
-		ret = ward_cgroup_open(st->cgroup, cg, e);
+		struct ward_err ce = { 0 };
+
+		ret = ward_cgroup_open(st->cgroup, cg, &ce);
 		if (ret == 0)
 			ret = ward_cgroup_destroy(cg, true, e);
 		free(cg);
-		if (ret < 0)
-			return ret;
+		/*
+		 * The host's cgroup layout changed since create (a hierarchy
+		 * mounted or unmounted): its init is gone (the caller checked),
+		 * so the container must still be deletable; say what is left.
+		 */
+		if (ret == -ESTALE)
+			ward_warn("%s: cgroup %s left in place", ce.msg, st->cgroup);
+		else if (ret < 0)
+			return ret == -ce.code ? ward_err_set(e, ce.code, "%s", ce.msg) : ret;
 	}
 	ward_userns_release_block(st->idmap_block);
 	return ward_state_destroy(d, e);
