@@ -194,6 +194,33 @@ create_path(int rootfd, const char *target, bool dir, struct ward_err *e)
 	return ret;
 }
 
+/*
+ * The common case, a missing last component under an existing parent (/dev/pts
+ * in a fresh /dev): create it in the parent, resolved in root, instead of
+ * walking every component. 1 = not that case (no parent, or the name turned
+ * out to be a dangling symlink): the caller takes the full walk.
+ */
+static int
+create_in_parent(int rootfd, const char *target, bool dir, struct ward_err *e)
+{
+	const char *slash = strrchr(target, '/');
+	char parent[PATH_MAX];
+	_cleanup_close_ int pfd = -1;
+	size_t n;
+
+	if (slash == NULL || slash[1] == '\0')
+		return 1;
+	n = slash == target ? 1 : (size_t)(slash - target);
+	if (n >= sizeof(parent))
+		return 1;
+	memcpy(parent, target, n);
+	parent[n] = '\0';
+	pfd = open_in_root(rootfd, parent, O_PATH | O_DIRECTORY);
+	if (pfd < 0)
+		return 1;
+	return make_last(pfd, slash + 1, target, dir, e);
+}
+
 static int
 check_target(int rootfd, int fd, const char *target, bool dir, bool real_dir,
 	     struct ward_err *e)
@@ -225,10 +252,16 @@ ward_mounts_target(int rootfd, const char *target, bool dir, bool real_dir,
 	/* A real directory is opened without following its last component. */
 	uint64_t flags = O_PATH | (real_dir ? O_NOFOLLOW : 0);
 	_cleanup_close_ int fd = -1;
-	int ret;
+	int ret = 0;
 
 	fd = open_in_root(rootfd, target, flags);
 	if (fd < 0 && errno == ENOENT) {
+		ret = create_in_parent(rootfd, target, dir, e);
+		if (ret < 0)
+			return ret;
+		fd = ret == 0 ? open_in_root(rootfd, target, flags) : -1;
+	}
+	if (fd < 0 && (ret > 0 || errno == ENOENT)) {
 		ret = create_path(rootfd, target, dir, e);
 		if (ret < 0)
 			return ret;
