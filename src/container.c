@@ -217,9 +217,29 @@ run_hooks(const struct ward_plan *p, const struct ward_state *st,
 }
 
 /* Between clone and READY: maps, idmapped rootfs, runtime hooks, sync. */
+/*
+ * v1 (and hybrid) hierarchies: the parent writes the init's pid into each
+ * one's cgroup.procs. The first such move waits for an RCU grace period
+ * (milliseconds), so when no runtime hook needs the init in its cgroups
+ * first, the child builds its mount tree meanwhile: it waits for
+ * ATTACHED only before it unshares its cgroup namespace and mounts cgroupfs.
+ * Either way the init joins its cgroups before any container code runs.
+ */
+static int
+attach_cgroups(struct ward_plan *p, const struct ward_state *st,
+	       struct ward_err *e)
+{
+	if (p->attached)
+		return 0;
+	p->attached = true;
+	return ward_cgroup_attach(&p->cgroup.cg, st->pid, e);
+}
+
+/* Between clone and READY: maps, idmapped rootfs, cgroups, hooks, sync. */
 static int
 drive_child(struct ward_plan *p, struct ward_state *st, struct ward_err *e)
 {
+	const struct ward_hooks *h = &p->spec->hooks;
 	_cleanup_close_ int tree_fd = -1;
 	int ret;
 
@@ -238,6 +258,12 @@ drive_child(struct ward_plan *p, struct ward_state *st, struct ward_err *e)
 		if (ret < 0)
 			return ret;
 	}
+	/* Hooks may look at the init's cgroups (runc attaches before them). */
+	if (h->n[WARD_HOOK_PRESTART] + h->n[WARD_HOOK_CREATE_RUNTIME] > 0) {
+		ret = attach_cgroups(p, st, e);
+		if (ret < 0)
+			return ret;
+	}
 	/* Docker's network comes from a prestart hook: namespaces exist now. */
 	ret = run_hooks(p, st, WARD_HOOK_PRESTART, e);
 	if (ret == 0)
@@ -248,6 +274,12 @@ drive_child(struct ward_plan *p, struct ward_state *st, struct ward_err *e)
 	/* On EPIPE the child died: its SYNC_ERROR, if any, is still queued. */
 	if (ret < 0 && ret != -EPIPE)
 		return ward_err_set(e, -ret, "sync: send maps");
+	ret = attach_cgroups(p, st, e);
+	if (ret < 0)
+		return ret;
+	ret = ward_sync_send(p->sync_parent, WARD_SYNC_ATTACHED, NULL, -1);
+	if (ret < 0 && ret != -EPIPE)
+		return ward_err_set(e, -ret, "sync: send attached");
 	ret = ward_sync_expect(p->sync_parent, WARD_SYNC_MOUNTS_DONE, NULL, e);
 	if (ret < 0)
 		return ret;
@@ -308,10 +340,6 @@ spawn(struct ward_plan *p, const struct ward_create_opts *o,
 	if (st->pid < 0)
 		return st->pid;
 	ward_close_fd(&p->sync_child);
-	/* v1: joined before it runs anything (it waits for MAPS_DONE). */
-	ret = ward_cgroup_attach(&p->cgroup.cg, st->pid, e);
-	if (ret < 0)
-		return ret;
 	if (ward_proc_start_time(st->pid, &st->pid_start) < 0)
 		return ward_err_set(e, ESRCH, "container init exited at once");
 	/* Record the pid first: `delete --force` can then clean up a crash. */

@@ -58,7 +58,17 @@ setup_environment(const struct ward_plan *p, int tree_fd, struct ward_err *e)
 {
 	int ret;
 
-	ret = ward_mounts_build(&p->mounts, tree_fd, e);
+	ret = ward_mounts_build_phase(&p->mounts, tree_fd, false, e);
+	if (ret < 0)
+		return ret;
+	/* The parent attached us to our cgroups meanwhile (container.c). */
+	ret = ward_sync_expect(p->sync_child, WARD_SYNC_ATTACHED, NULL, e);
+	if (ret < 0)
+		return ret;
+	/* v1 roots a cgroup ns where we are: only now, after the attach. */
+	if (p->unshare_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
+		return ward_err_set(e, errno, "unshare(CLONE_NEWCGROUP)");
+	ret = ward_mounts_build_phase(&p->mounts, tree_fd, true, e);
 	if (ret < 0)
 		return ret;
 	/* The OCI order: createContainer hooks after the mounts, before pivot. */
@@ -190,9 +200,7 @@ child_body(struct ward_plan *p, int *conn, struct ward_err *e)
 	 */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
 		return ward_err_set(e, errno, "prctl(PR_SET_PDEATHSIG)");
-	/* v1 roots a cgroup ns where we are: only now, after the attach. */
-	if (p->unshare_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
-		return ward_err_set(e, errno, "unshare(CLONE_NEWCGROUP)");
+
 	ret = setup_environment(p, tree_fd, e);
 	if (tree_fd >= 0)
 		close(tree_fd);

@@ -70,6 +70,7 @@ enum {
 	WARD_MOP_F_DEVICE = 1 << 3,	/* source must be the char device rdev */
 	WARD_MOP_F_PROP_RECURSIVE = 1 << 4, /* rprivate, rslave, runbindable */
 	WARD_MOP_F_EXIST_OK = 1 << 5,	/* SYMLINK: an existing entry wins */
+	WARD_MOP_F_CGROUPNS = 1 << 6,	/* needs the final cgroup namespace */
 };
 
 /* One fsconfig() call: a key=value string, or a flag when value is NULL. */
@@ -176,6 +177,13 @@ int ward_mounts_apply(const struct ward_mounts_plan *p, int rootfs_tree_fd,
  */
 int ward_mounts_build(const struct ward_mounts_plan *p, int rootfs_tree_fd,
 		      struct ward_err *e);
+/*
+ * ward_mounts_build in two phases: everything but the cgroup filesystems
+ * (cgroupns false), then those alone (true), once the process is in its
+ * cgroups and its own cgroup namespace. ward_mounts_build does both.
+ */
+int ward_mounts_build_phase(const struct ward_mounts_plan *p, int rootfs_tree_fd,
+			    bool cgroupns, struct ward_err *e);
 int ward_mounts_pivot(const struct ward_mounts_plan *p, int rootfs_tree_fd,
 		      struct ward_err *e);
 int ward_mounts_finish(const struct ward_mounts_plan *p, struct ward_err *e);

@@ -237,31 +237,47 @@ pivot(int rootfd, const char *rootfs, struct ward_err *e)
 }
 
 int
-ward_mounts_build(const struct ward_mounts_plan *p, int rootfs_tree_fd,
-		  struct ward_err *e)
+ward_mounts_build_phase(const struct ward_mounts_plan *p, int rootfs_tree_fd,
+			bool cgroupns, struct ward_err *e)
 {
 	int rootfd = rootfs_tree_fd >= 0 ? rootfs_tree_fd : p->rootfs_fd;
 	int ret;
 
-	/* First: no mount below may propagate back to the host. */
-	if (ward_mount_setattr(AT_FDCWD, "/", AT_RECURSIVE, 0, 0,
-			       p->root_propagation, -1) < 0)
-		return ward_err_set(e, errno, "make / private");
-	/*
-	 * The rootfs goes on top of "/" rather than back on its host path:
-	 * reaching that path would need the host permissions this process no
-	 * longer has. Absolute lookups keep starting below it, at the old
-	 * root (the kernel does not step onto mounts stacked on the process
-	 * root), until pivot_root swaps the two.
-	 */
-	if (ward_move_mount(rootfd, "", AT_FDCWD, "/", MOVE_MOUNT_F_EMPTY_PATH) < 0)
-		return ward_err_set(e, errno, "attach the rootfs %s", p->rootfs);
+	if (!cgroupns) {
+		/* First: no mount below may propagate back to the host. */
+		if (ward_mount_setattr(AT_FDCWD, "/", AT_RECURSIVE, 0, 0,
+				       p->root_propagation, -1) < 0)
+			return ward_err_set(e, errno, "make / private");
+		/*
+		 * The rootfs goes on top of "/" rather than back on its host
+		 * path: reaching that path would need the host permissions
+		 * this process no longer has. Absolute lookups keep starting
+		 * below it, at the old root (the kernel does not step onto
+		 * mounts stacked on the process root), until pivot_root swaps
+		 * the two.
+		 */
+		if (ward_move_mount(rootfd, "", AT_FDCWD, "/",
+				    MOVE_MOUNT_F_EMPTY_PATH) < 0)
+			return ward_err_set(e, errno, "attach the rootfs %s",
+					    p->rootfs);
+	}
 	for (size_t i = 0; i < p->n_ops; i++) {
+		if (!(p->ops[i].flags & WARD_MOP_F_CGROUPNS) != !cgroupns)
+			continue;
 		ret = ward_mounts_apply_op(rootfd, &p->ops[i], e);
 		if (ret < 0)
 			return ret;
 	}
 	return 0;
+}
+
+int
+ward_mounts_build(const struct ward_mounts_plan *p, int rootfs_tree_fd,
+		  struct ward_err *e)
+{
+	int ret = ward_mounts_build_phase(p, rootfs_tree_fd, false, e);
+
+	return ret < 0 ? ret : ward_mounts_build_phase(p, rootfs_tree_fd, true, e);
 }
 
 int

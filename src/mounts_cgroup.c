@@ -180,8 +180,8 @@ push_hierarchies(struct ward_mounts_plan *p, const char *target,
 	return 0;
 }
 
-int
-ward_mounts_plan_cgroup(struct ward_mounts_plan *p, size_t index,
+static int
+plan_cgroup(struct ward_mounts_plan *p, size_t index,
 			const char *target, uint64_t attrs, struct ward_err *e)
 {
 	static const char *const tmpfs[] = { "mode=755", NULL };
@@ -216,4 +216,28 @@ ward_mounts_plan_cgroup(struct ward_mounts_plan *p, size_t index,
 	if (ret < 0)
 		return ret;
 	return ward_mounts_push(p, &ro, e);
+}
+
+/*
+ * Cgroup filesystems show the mounter's cgroup namespace, so they go in a
+ * second phase of ward_mounts_build(), after the init has been attached to
+ * its cgroups and has unshared its cgroup namespace; the rest of the tree
+ * is built meanwhile. The read-only remount of the v1 layout's tmpfs waits
+ * with them (the mount points are made in it).
+ */
+int
+ward_mounts_plan_cgroup(struct ward_mounts_plan *p, size_t index,
+			const char *target, uint64_t attrs, struct ward_err *e)
+{
+	size_t first = p->n_ops;
+	int ret = plan_cgroup(p, index, target, attrs, e);
+
+	for (size_t i = first; ret == 0 && i < p->n_ops; i++) {
+		struct ward_mount_op *op = &p->ops[i];
+
+		if (op->kind == WARD_MOP_SETATTR ||
+		    (op->kind == WARD_MOP_FS && strncmp(op->fstype, "cgroup", 6) == 0))
+			op->flags |= WARD_MOP_F_CGROUPNS;
+	}
+	return ret;
 }

@@ -15,6 +15,7 @@ enum ward_sync {
 	WARD_SYNC_HOOKS_DONE,		/* parent: createContainer hooks ran */
 	WARD_SYNC_READY,		/* child: everything applied, waiting for start */
 	WARD_SYNC_ERROR,		/* child: err holds why; child exits */
+	WARD_SYNC_ATTACHED,		/* parent: the init is in all its cgroups */
 };
 
 struct ward_msg {
