@@ -18,44 +18,6 @@
 
 #define BIT(c) (UINT64_C(1) << (c))
 
-/* Run fn in a forked child; its exit status is returned, its report in msg. */
-/* Report from a forked child: write the message, return its exit code. */
-static int __attribute__((format(printf, 3, 4)))
-say(int out, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vdprintf(out, fmt, ap);
-	va_end(ap);
-	return code;
-}
-
-static int
-in_child(int (*fn)(const void *arg, int out), const void *arg, char *msg,
-	 size_t len)
-{
-	int p[2], status;
-	size_t got = 0;
-	ssize_t n;
-	pid_t pid;
-
-	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		close(p[0]);
-		_exit(fn(arg, p[1]));
-	}
-	close(p[1]);
-	while (got + 1 < len && (n = read(p[0], msg + got, len - 1 - got)) > 0)
-		got += (size_t)n;
-	msg[got] = '\0';
-	close(p[0]);
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 /* The Cap* lines of /proc/self/status, each as a number. */
 static int
 read_caps(uint64_t out[5])
@@ -207,7 +169,7 @@ apply_as_1000(const void *arg, int out)
 		return 1;
 	}
 	if (prctl(PR_GET_KEEPCAPS, 0, 0, 0, 0) != 0)
-		return say(out, 2, "keepcaps still set");
+		return test_say(out, 2, "keepcaps still set");
 	if (c->exec_argv != NULL) {
 		dup2(out, 1);
 		execv(c->exec_argv[0], (char *const *)c->exec_argv);
@@ -227,7 +189,7 @@ START_TEST(apply_drops_to_one_cap_as_uid_1000)
 	struct apply_case c = { .proc = proc_with_caps(nb, nb, 0, nb, 0) };
 	char msg[256];
 
-	ck_assert_int_eq(in_child(apply_as_1000, &c, msg, sizeof(msg)), 0);
+	ck_assert_int_eq(test_in_child(apply_as_1000, &c, msg, sizeof(msg)), 0);
 	/* CapInh CapPrm CapEff CapBnd CapAmb */
 	ck_assert_str_eq(msg, "0 400 400 400 0");
 }
@@ -244,7 +206,7 @@ START_TEST(apply_ambient_survives_exec)
 	};
 	char msg[1024];
 
-	ck_assert_int_eq(in_child(apply_as_1000, &c, msg, sizeof(msg)), 0);
+	ck_assert_int_eq(test_in_child(apply_as_1000, &c, msg, sizeof(msg)), 0);
 	/* A non-root program's P and E after execve are its ambient set. */
 	ck_assert_ptr_nonnull(strstr(msg, "CapInh:\t0000000000000400"));
 	ck_assert_ptr_nonnull(strstr(msg, "CapPrm:\t0000000000000400"));
@@ -259,7 +221,7 @@ START_TEST(apply_without_caps_clears_everything)
 	struct apply_case c = { .proc = { .has_caps = false } };
 	char msg[256];
 
-	ck_assert_int_eq(in_child(apply_as_1000, &c, msg, sizeof(msg)), 0);
+	ck_assert_int_eq(test_in_child(apply_as_1000, &c, msg, sizeof(msg)), 0);
 	ck_assert_str_eq(msg, "0 0 0 0 0");
 }
 END_TEST
@@ -273,7 +235,7 @@ apply_without_keepcaps(const void *arg, int out)
 	int ret;
 
 	if (ward_caps_plan(proc, &plan, &e) < 0)
-		return say(out, 1, "plan: %s", e.msg);
+		return test_say(out, 1, "plan: %s", e.msg);
 	/* A uid switch without PR_SET_KEEPCAPS empties the permitted set. */
 	if (syscall(SYS_setresuid, 1000, 1000, 1000) < 0)
 		return 2;
@@ -288,7 +250,7 @@ START_TEST(apply_fails_closed_without_setpcap)
 	struct ward_process p = proc_with_caps(nb, nb, 0, nb, 0);
 	char msg[256];
 
-	ck_assert_int_eq(in_child(apply_without_keepcaps, &p, msg, sizeof(msg)), 0);
+	ck_assert_int_eq(test_in_child(apply_without_keepcaps, &p, msg, sizeof(msg)), 0);
 	ck_assert_int_eq(atoi(msg), -EPERM);
 	ck_assert_ptr_nonnull(strstr(msg, "CAP_SETPCAP"));
 }

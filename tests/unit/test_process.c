@@ -17,43 +17,6 @@
 #include "process.h"
 #include "suites.h"
 
-/* Report from a forked child: write the message, return its exit code. */
-static int __attribute__((format(printf, 3, 4)))
-say(int out, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vdprintf(out, fmt, ap);
-	va_end(ap);
-	return code;
-}
-
-static int
-in_child(int (*fn)(const void *arg, int out), const void *arg, char *msg,
-	 size_t len)
-{
-	int p[2], status;
-	size_t got = 0;
-	ssize_t n;
-	pid_t pid;
-
-	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		close(p[0]);
-		_exit(fn(arg, p[1]));
-	}
-	close(p[1]);
-	while (got + 1 < len && (n = read(p[0], msg + got, len - 1 - got)) > 0)
-		got += (size_t)n;
-	msg[got] = '\0';
-	close(p[0]);
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 static char *args_sh[] = { "sh", "-c", "true" };
 
 static struct ward_spec
@@ -369,7 +332,7 @@ child_rlimits(const void *arg, int out)
 	int n;
 
 	if (ward_process_apply_rlimits(p, &e) < 0)
-		return say(out, 1, "%s", e.msg);
+		return test_say(out, 1, "%s", e.msg);
 	/*
 	 * Nothing may allocate from here: under ASan, whose shadow alone is
 	 * far beyond 1 GiB, any new mapping now fails, which is the point.
@@ -392,7 +355,7 @@ START_TEST(apply_rlimits)
 	struct ward_process_plan p = { .rlimits = r, .n_rlimits = 2 };
 	char msg[128];
 
-	ck_assert_msg(in_child(child_rlimits, &p, msg, sizeof(msg)) == 0, "%s", msg);
+	ck_assert_msg(test_in_child(child_rlimits, &p, msg, sizeof(msg)) == 0, "%s", msg);
 	ck_assert_str_eq(msg, "100/200 1073741824");
 }
 END_TEST
@@ -410,7 +373,7 @@ child_close_fds(const void *arg, int out)
 	    dup3(out, 70, O_CLOEXEC) < 0)
 		return 2;
 	if (ward_process_close_fds(p, keep, 2, &e) < 0)
-		return say(out, 1, "%s", e.msg);
+		return test_say(out, 1, "%s", e.msg);
 	if (fcntl(3, F_GETFD) != 0 || fcntl(50, F_GETFD) != FD_CLOEXEC ||
 	    fcntl(70, F_GETFD) != FD_CLOEXEC)
 		return 3;
@@ -425,7 +388,7 @@ START_TEST(close_fds_leaves_stdio_and_preserved)
 	char msg[256], *save = NULL;
 	bool saw3 = false;
 
-	ck_assert_int_eq(in_child(child_close_fds, &p, msg, sizeof(msg)), 0);
+	ck_assert_int_eq(test_in_child(child_close_fds, &p, msg, sizeof(msg)), 0);
 	for (char *t = strtok_r(msg, "\n", &save); t != NULL;
 	     t = strtok_r(NULL, "\n", &save)) {
 		int fd = atoi(t);
@@ -468,7 +431,7 @@ START_TEST(close_fds_preserved_must_be_open)
 	struct ward_process_plan p = { .preserve_fds = 498 };
 	char msg[256];
 
-	ck_assert_int_eq(in_child(child_preserved_missing, &p, msg, sizeof(msg)), 0);
+	ck_assert_int_eq(test_in_child(child_preserved_missing, &p, msg, sizeof(msg)), 0);
 	ck_assert_ptr_nonnull(strstr(msg, "--preserve-fds"));
 }
 END_TEST
@@ -483,7 +446,7 @@ child_user(const void *arg, int out)
 	int n;
 
 	if (ward_process_apply_user(p, &e) < 0)
-		return say(out, 1, "%s", e.msg);
+		return test_say(out, 1, "%s", e.msg);
 	getresuid(&r, &ef, &s);
 	getresgid(&gr, &ge, &gs);
 	n = getgroups(8, groups);
@@ -500,11 +463,11 @@ START_TEST(apply_user_ids_groups_umask)
 				       .n_gids = 2, .umask = 027 };
 	char msg[128];
 
-	ck_assert_int_eq(in_child(child_user, &p, msg, sizeof(msg)), 0);
+	ck_assert_int_eq(test_in_child(child_user, &p, msg, sizeof(msg)), 0);
 	ck_assert_str_eq(msg, "1000 1000 1000 1000 1000 1000 2 1001 1002 27 1");
 	/* No additional gids: the runtime's own groups are shed too. */
 	p.n_gids = 0;
-	ck_assert_int_eq(in_child(child_user, &p, msg, sizeof(msg)), 0);
+	ck_assert_int_eq(test_in_child(child_user, &p, msg, sizeof(msg)), 0);
 	ck_assert_str_eq(msg, "1000 1000 1000 1000 1000 1000 0 0 0 27 1");
 }
 END_TEST
@@ -520,7 +483,7 @@ child_uts_sysctl(const void *arg, int out)
 	if (unshare(CLONE_NEWUTS | CLONE_NEWNET) < 0)
 		return 2;
 	if (ward_process_apply_uts(p, &e) < 0 || ward_process_apply_sysctl(p, &e) < 0)
-		return say(out, 1, "%s", e.msg);
+		return test_say(out, 1, "%s", e.msg);
 	if (gethostname(host, sizeof(host) - 1) < 0 ||
 	    getdomainname(dom, sizeof(dom) - 1) < 0)
 		return 4;
@@ -546,13 +509,13 @@ START_TEST(apply_uts_and_sysctl_in_new_namespaces)
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_ge(read(fd, before, sizeof(before) - 1), 1);
 	close(fd);
-	ck_assert_int_eq(in_child(child_uts_sysctl, &p, msg, sizeof(msg)), 0);
+	ck_assert_int_eq(test_in_child(child_uts_sysctl, &p, msg, sizeof(msg)), 0);
 	ck_assert_str_eq(msg, "ward-box example 1");
 
 	/* A key naming nothing is an error, not a skip. */
 	sc[0].key = "net.ipv4.no_such_knob";
 	sc[0].path = "net/ipv4/no_such_knob";
-	ck_assert_int_eq(in_child(child_uts_sysctl, &p, msg, sizeof(msg)), 1);
+	ck_assert_int_eq(test_in_child(child_uts_sysctl, &p, msg, sizeof(msg)), 1);
 	ck_assert_ptr_nonnull(strstr(msg, "net.ipv4.no_such_knob"));
 	/* The host's own value was never touched by the namespaced write. */
 	fd = open("/proc/sys/net/ipv4/ip_forward", O_RDONLY | O_CLOEXEC);
@@ -575,7 +538,7 @@ child_cwd(const void *arg, int out)
 	if (chroot(root) < 0 || chdir("/") < 0)
 		return 2;
 	if (ward_process_apply_cwd(&p, &e) < 0)
-		return say(out, 1, "%s", e.msg);
+		return test_say(out, 1, "%s", e.msg);
 	if (getcwd(buf, sizeof(buf)) == NULL)
 		return 3;
 	dprintf(out, "%s", buf);
@@ -594,7 +557,7 @@ START_TEST(apply_cwd_creates_inside_root)
 	/* An absolute symlink in the image resolves inside its root. */
 	snprintf(path, sizeof(path), "%s/link", root);
 	ck_assert_int_eq(symlink("/real", path), 0);
-	ck_assert_int_eq(in_child(child_cwd, root, msg, sizeof(msg)), 0);
+	ck_assert_int_eq(test_in_child(child_cwd, root, msg, sizeof(msg)), 0);
 	ck_assert_str_eq(msg, "/real/made/here");
 	snprintf(path, sizeof(path), "%s/real/made/here", root);
 	ck_assert_int_eq(stat(path, &st), 0);
@@ -625,7 +588,7 @@ START_TEST(apply_cwd_refuses_leaked_fd)
 	/* CVE-2024-21626: a cwd through an fd the runtime still holds. */
 	ck_assert_int_ge(fd, 0);
 	snprintf(cwd, sizeof(cwd), "/proc/self/fd/%d", fd);
-	ck_assert_int_eq(in_child(child_cwd_magic, &p, msg, sizeof(msg)), 0);
+	ck_assert_int_eq(test_in_child(child_cwd_magic, &p, msg, sizeof(msg)), 0);
 	ck_assert_int_eq(atoi(msg), -ELOOP);
 	close(fd);
 }
