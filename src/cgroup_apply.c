@@ -38,20 +38,20 @@ cpu_v2(const struct cg_dir *d, const struct ward_resources *r, bool update,
 	return cg_v2_cpu(d, &r->cpu, e);
 }
 
+/* cpuset.cpus and cpuset.mems: the same files on v1 and v2. */
 static int
-cpuset_v1(const struct cg_dir *d, const struct ward_resources *r, bool update,
-	  struct ward_err *e)
+cpuset_any(const struct cg_dir *d, const struct ward_resources *r, bool update,
+	   struct ward_err *e)
 {
-	(void)update;
-	return cg_v1_cpuset(d, &r->cpu, e);
-}
+	const struct ward_cpu *c = &r->cpu;
+	int ret = 0;
 
-static int
-cpuset_v2(const struct cg_dir *d, const struct ward_resources *r, bool update,
-	  struct ward_err *e)
-{
 	(void)update;
-	return cg_v2_cpuset(d, &r->cpu, e);
+	if (c->cpus != NULL && c->cpus[0] != '\0')
+		ret = cg_write(d, "cpuset.cpus", c->cpus, e);
+	if (ret == 0 && c->mems != NULL && c->mems[0] != '\0')
+		ret = cg_write(d, "cpuset.mems", c->mems, e);
+	return ret;
 }
 
 static int
@@ -99,7 +99,7 @@ static const struct {
 	{ WARD_CG_PIDS, pids_any, pids_any },
 	{ WARD_CG_MEMORY, memory_v1, memory_v2 },
 	{ WARD_CG_CPU, cpu_v1, cpu_v2 },
-	{ WARD_CG_CPUSET, cpuset_v1, cpuset_v2 },
+	{ WARD_CG_CPUSET, cpuset_any, cpuset_any },
 	{ WARD_CG_BLKIO, blkio_v1, io_v2 },
 	{ WARD_CG_HUGETLB, hugetlb_any, hugetlb_any },
 };

@@ -76,8 +76,6 @@ int cg_v1_memory(const struct cg_dir *d, const struct ward_memory *m,
 		 bool update, struct ward_err *e);
 int cg_v1_cpu(const struct cg_dir *d, const struct ward_cpu *c,
 	      struct ward_err *e);
-int cg_v1_cpuset(const struct cg_dir *d, const struct ward_cpu *c,
-		 struct ward_err *e);
 int cg_v1_cpuset_inherit(int parent_fd, int child_fd, const char *path,
 			 struct ward_err *e);
 int cg_v1_pids(const struct cg_dir *d, int64_t limit, struct ward_err *e);
@@ -99,8 +97,6 @@ int cg_v2_memory(const struct cg_dir *d, const struct ward_memory *m,
 		 bool update, struct ward_err *e);
 int cg_v2_cpu(const struct cg_dir *d, const struct ward_cpu *c,
 	      struct ward_err *e);
-int cg_v2_cpuset(const struct cg_dir *d, const struct ward_cpu *c,
-		 struct ward_err *e);
 int cg_v2_pids(const struct cg_dir *d, int64_t limit, struct ward_err *e);
 int cg_v2_io(const struct cg_dir *d, const struct ward_block_io *b,
 	     struct ward_err *e);

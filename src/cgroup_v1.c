@@ -131,19 +131,6 @@ cg_v1_cpu(const struct cg_dir *d, const struct ward_cpu *c, struct ward_err *e)
 	return ret;
 }
 
-int
-cg_v1_cpuset(const struct cg_dir *d, const struct ward_cpu *c,
-	     struct ward_err *e)
-{
-	int ret = 0;
-
-	if (c->cpus != NULL && c->cpus[0] != '\0')
-		ret = cg_write(d, "cpuset.cpus", c->cpus, e);
-	if (ret == 0 && c->mems != NULL && c->mems[0] != '\0')
-		ret = cg_write(d, "cpuset.mems", c->mems, e);
-	return ret;
-}
-
 /*
  * A new v1 cpuset starts with no cpus and no mems, and a task cannot join
  * it (ENOSPC) until both are set: copy the parent's.

@@ -224,19 +224,6 @@ cg_v2_cpu(const struct cg_dir *d, const struct ward_cpu *c, struct ward_err *e)
 }
 
 int
-cg_v2_cpuset(const struct cg_dir *d, const struct ward_cpu *c,
-	     struct ward_err *e)
-{
-	int ret = 0;
-
-	if (c->cpus != NULL && c->cpus[0] != '\0')
-		ret = cg_write(d, "cpuset.cpus", c->cpus, e);
-	if (ret == 0 && c->mems != NULL && c->mems[0] != '\0')
-		ret = cg_write(d, "cpuset.mems", c->mems, e);
-	return ret;
-}
-
-int
 cg_v2_pids(const struct cg_dir *d, int64_t limit, struct ward_err *e)
 {
 	if (limit <= 0)
