@@ -181,7 +181,6 @@ ward_plan_build(struct ward_plan *p, const struct ward_create_opts *o,
 		return ret;
 	p->sync_parent = fds[0];
 	p->sync_child = fds[1];
-	p->parent_pid = getpid();
 	return listen_start(d, &p->start_fd, e);
 }
 
@@ -293,8 +292,8 @@ drive_child(struct ward_plan *p, struct ward_state *st, struct ward_err *e)
 	return ward_sync_expect(p->sync_parent, WARD_SYNC_READY, NULL, e);
 }
 
-static int
-write_pid_file(const char *path, pid_t pid, struct ward_err *e)
+int
+ward_write_pid_file(const char *path, pid_t pid, struct ward_err *e)
 {
 	char buf[32];
 	int n = snprintf(buf, sizeof(buf), "%d", pid);
@@ -357,12 +356,12 @@ spawn(struct ward_plan *p, const struct ward_create_opts *o,
 	}
 	/* state.json already holds everything (saved right after the clone). */
 	if (o->pid_file != NULL)
-		ret = write_pid_file(o->pid_file, st->pid, e);
+		ret = ward_write_pid_file(o->pid_file, st->pid, e);
 	return ret;
 }
 
-static void
-kill_and_reap(pid_t pid)
+void
+ward_kill_and_reap(pid_t pid)
 {
 	if (pid <= 0)
 		return;
@@ -385,11 +384,6 @@ init_state(struct ward_state *st, const struct ward_create_opts *o,
 	st->idmap_block = -1;
 	st->owner = geteuid();
 }
-
-int
-ward_container_create_spec(const struct ward_create_opts *o,
-			   struct ward_spec *spec, pid_t *pid_out,
-			   struct ward_err *e);
 
 int
 ward_container_create_spec(const struct ward_create_opts *o,
@@ -423,7 +417,7 @@ ward_container_create_spec(const struct ward_create_opts *o,
 	return 0;
 
 out_kill:
-	kill_and_reap(st.pid);
+	ward_kill_and_reap(st.pid);
 	if (p.cgroup_created)
 		ward_cgroup_destroy(&p.cgroup.cg, true, &(struct ward_err){ 0 });
 out_release:

@@ -6,6 +6,7 @@
 #ifndef WARD_CONTAINER_H
 #define WARD_CONTAINER_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -42,8 +43,25 @@ struct ward_plan {
 	int sync_child;
 	int start_fd;			/* listening start.sock */
 	int console_fd;			/* --console-socket connection or -1 */
-	pid_t parent_pid;
 };
+
+/* create's front: load bundle/config.json and run the policy (refusals end here). */
+int ward_container_prepare_spec(const struct ward_create_opts *o,
+				struct ward_spec **out, struct ward_err *e);
+/* create's body, from a prepared spec: *pid_out is the waiting init. */
+int ward_container_create_spec(const struct ward_create_opts *o,
+			       struct ward_spec *spec, pid_t *pid_out,
+			       struct ward_err *e);
+
+/* The pid file containerd reads: the number, no trailing newline. */
+int ward_write_pid_file(const char *path, pid_t pid, struct ward_err *e);
+/* SIGKILL a child of ours and reap it (rollback). */
+void ward_kill_and_reap(pid_t pid);
+/* Foreground run and exec: wait for pid, forwarding signals (container_run.c). */
+int ward_wait_forwarding(pid_t pid, const sigset_t *set, int *status,
+			 struct ward_err *e);
+int ward_wait_relaying(int sock, pid_t pid, const sigset_t *set, int *status,
+		       struct ward_err *e);
 
 /* Plan a create from a loaded, policy-checked spec. */
 int ward_plan_build(struct ward_plan *p, const struct ward_create_opts *o,

@@ -375,16 +375,6 @@ spawn(struct exec_ctx *x, struct ward_err *e)
 }
 
 static int
-write_pid_file(const char *path, pid_t pid, struct ward_err *e)
-{
-	char buf[32];
-	int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
-
-	/* containerd reads it as-is: no trailing newline. */
-	return ward_write_file_atomic(path, buf, (size_t)n, 0644, e);
-}
-
-static int
 load_container(struct exec_ctx *x, struct ward_err *e)
 {
 	enum ward_status status;
@@ -433,79 +423,12 @@ start_exec(struct exec_ctx *x, struct ward_err *e)
 		return ward_err_set(e, errno, "prctl(PR_SET_DUMPABLE)");
 	ret = spawn(x, e);
 	if (ret == 0 && x->o->pid_file != NULL)
-		ret = write_pid_file(x->o->pid_file, x->pid, e);
+		ret = ward_write_pid_file(x->o->pid_file, x->pid, e);
 	if (ret < 0)
 		return ret;
 	ward_state_close(&x->d);
 	x->locked = false;
 	return 0;
-}
-
-static int
-exit_status_of(int ws)
-{
-	if (WIFSIGNALED(ws))
-		return 128 + WTERMSIG(ws);
-	return WEXITSTATUS(ws);
-}
-
-/* Forward every catchable signal to the process until it exits. */
-static int
-forward_and_wait(pid_t pid, const sigset_t *set, int *status,
-		 struct ward_err *e)
-{
-	for (;;) {
-		siginfo_t si;
-		int sig = sigwaitinfo(set, &si), ws;
-		pid_t r;
-
-		if (sig < 0 && errno == EINTR)
-			continue;
-		if (sig < 0)
-			return ward_err_set(e, errno, "sigwaitinfo");
-		if (sig != SIGCHLD) {
-			kill(pid, sig);
-			continue;
-		}
-		while ((r = waitpid(pid, &ws, WNOHANG)) < 0 && errno == EINTR)
-			;
-		if (r == pid) {
-			*status = exit_status_of(ws);
-			return 0;
-		}
-	}
-}
-
-static int
-relay_and_wait(struct exec_ctx *x, const sigset_t *set, int *status,
-	       struct ward_err *e)
-{
-	_cleanup_close_ int master = -1;
-	int ret, ws;
-
-	ret = ward_terminal_recv(x->relay_fd, &master, e);
-	if (ret < 0)
-		return ret;
-	sigprocmask(SIG_UNBLOCK, set, NULL);
-	ret = ward_terminal_relay(master, x->pid, e);
-	if (ret < 0)
-		return ret;
-	while (waitpid(x->pid, &ws, 0) < 0) {
-		if (errno != EINTR)
-			return ward_err_set(e, errno, "waitpid %d", (int)x->pid);
-	}
-	*status = exit_status_of(ws);
-	return 0;
-}
-
-static void
-kill_and_reap(pid_t pid)
-{
-	if (pid <= 0)
-		return;
-	kill(pid, SIGKILL);
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-		;
 }
 
 int
@@ -527,11 +450,11 @@ ward_container_exec(const struct ward_exec_opts *o, int *status,
 	sigprocmask(SIG_BLOCK, &set, &old);
 	ret = start_exec(&x, e);
 	if (ret < 0)
-		kill_and_reap(x.pid);
+		ward_kill_and_reap(x.pid);
 	else if (!o->detach && x.relay_fd >= 0)
-		ret = relay_and_wait(&x, &set, status, e);
+		ret = ward_wait_relaying(x.relay_fd, x.pid, &set, status, e);
 	else if (!o->detach)
-		ret = forward_and_wait(x.pid, &set, status, e);
+		ret = ward_wait_forwarding(x.pid, &set, status, e);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (x.locked)
 		ward_state_close(&x.d);

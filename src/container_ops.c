@@ -20,10 +20,6 @@
 #include "log.h"
 #include "util.h"
 
-int ward_container_create_spec(const struct ward_create_opts *o,
-			       struct ward_spec *spec, pid_t *pid_out,
-			       struct ward_err *e);
-
 static void
 log_verdicts(const struct ward_report *r)
 {

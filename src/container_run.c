@@ -14,12 +14,6 @@
 #include "log.h"
 #include "terminal.h"
 
-int ward_container_prepare_spec(const struct ward_create_opts *o,
-				struct ward_spec **out, struct ward_err *e);
-int ward_container_create_spec(const struct ward_create_opts *o,
-			       struct ward_spec *spec, pid_t *pid_out,
-			       struct ward_err *e);
-
 static int
 exit_status_of(int status)
 {
@@ -28,9 +22,13 @@ exit_status_of(int status)
 	return WEXITSTATUS(status);
 }
 
-/* Forward every catchable signal to init until it exits. */
-static int
-forward_and_wait(pid_t pid, const sigset_t *set, int *status, struct ward_err *e)
+/*
+ * Foreground run and exec: forward every catchable signal in set (blocked
+ * by the caller) to pid until it exits; *status as the shell reports it.
+ */
+int
+ward_wait_forwarding(pid_t pid, const sigset_t *set, int *status,
+		     struct ward_err *e)
 {
 	for (;;) {
 		siginfo_t si;
@@ -56,8 +54,10 @@ forward_and_wait(pid_t pid, const sigset_t *set, int *status, struct ward_err *e
 	}
 }
 
-static int
-relay_tty(int sock, pid_t pid, int *status, struct ward_err *e)
+/* The same with a pty: take the master from sock and relay it until exit. */
+int
+ward_wait_relaying(int sock, pid_t pid, const sigset_t *set, int *status,
+		   struct ward_err *e)
 {
 	_cleanup_close_ int master = -1;
 	int ret, ws;
@@ -65,6 +65,8 @@ relay_tty(int sock, pid_t pid, int *status, struct ward_err *e)
 	ret = ward_terminal_recv(sock, &master, e);
 	if (ret < 0)
 		return ret;
+	/* The relay forwards signals itself (and resizes on SIGWINCH). */
+	sigprocmask(SIG_UNBLOCK, set, NULL);
 	ret = ward_terminal_relay(master, pid, e);
 	if (ret < 0)
 		return ret;
@@ -85,11 +87,9 @@ run_created(const struct ward_run_opts *o, pid_t pid, int tty_sock,
 	ret = ward_container_start(o->create.root, o->create.id, e);
 	if (ret < 0 || o->detach)
 		return ret;
-	if (tty_sock >= 0) {
-		sigprocmask(SIG_UNBLOCK, set, NULL);
-		return relay_tty(tty_sock, pid, status, e);
-	}
-	return forward_and_wait(pid, set, status, e);
+	if (tty_sock >= 0)
+		return ward_wait_relaying(tty_sock, pid, set, status, e);
+	return ward_wait_forwarding(pid, set, status, e);
 }
 
 int
