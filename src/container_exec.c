@@ -22,6 +22,7 @@
 #include "ward/cleanup.h"
 #include "capname.h"
 #include "container.h"
+#include "container_ctl.h"
 #include "container_exec.h"
 #include "log.h"
 #include "sync.h"
@@ -395,10 +396,7 @@ load_container(struct exec_ctx *x, struct ward_err *e)
 	ret = ward_container_load_spec(&x->d, &x->container, e);
 	if (ret < 0 || x->st.cgroup[0] == '\0')
 		return ret;
-	x->cg = calloc(1, sizeof(*x->cg));
-	if (x->cg == NULL)
-		return ward_err_set(e, ENOMEM, "cgroup");
-	return ward_cgroup_open(x->st.cgroup, x->cg, e);
+	return ward_ctl_open_cgroup(&x->st, &x->cg, e);
 }
 
 /* Up to a running, exec'd process; the state dir is unlocked on success. */

@@ -16,6 +16,7 @@
 
 #include "ward/cleanup.h"
 #include "container.h"
+#include "container_ctl.h"
 #include "hooks.h"
 #include "log.h"
 #include "util.h"
@@ -207,14 +208,11 @@ out:
 static int
 kill_all(const struct ward_state *st, int sig, struct ward_err *e)
 {
-	struct ward_cgroup *cg = calloc(1, sizeof(*cg));
+	struct ward_cgroup *cg = NULL;
 	_cleanup_free_ pid_t *pids = NULL;
 	size_t n = 0;
-	int ret;
+	int ret = ward_ctl_open_cgroup(st, &cg, e);
 
-	if (cg == NULL)
-		return ward_err_set(e, ENOMEM, "cgroup");
-	ret = ward_cgroup_open(st->cgroup, cg, e);
 	if (ret == 0)
 		ret = ward_cgroup_pids(cg, &pids, &n, e);
 	free(cg);
@@ -278,26 +276,26 @@ ward_container_cleanup(struct ward_state_dir *d, const struct ward_state *st,
 		ward_spec_free(s);
 	}
 	if (st->cgroup[0] != '\0') {
-		struct ward_cgroup *cg = calloc(1, sizeof(*cg));
-		int ret;
-
-		if (cg == NULL)
-			return ward_err_set(e, ENOMEM, "cgroup");
+		struct ward_cgroup *cg = NULL;
 		struct ward_err ce = { 0 };
+		int ret = ward_ctl_open_cgroup(st, &cg, &ce);
 
-		ret = ward_cgroup_open(st->cgroup, cg, &ce);
-		if (ret == 0)
-			ret = ward_cgroup_destroy(cg, true, e);
-		free(cg);
 		/*
 		 * The host's cgroup layout changed since create (a hierarchy
 		 * mounted or unmounted): its init is gone (the caller checked),
 		 * so the container must still be deletable; say what is left.
 		 */
-		if (ret == -ESTALE)
+		if (ret == -ESTALE) {
 			ward_warn("%s: cgroup %s left in place", ce.msg, st->cgroup);
-		else if (ret < 0)
-			return ret == -ce.code ? ward_err_set(e, ce.code, "%s", ce.msg) : ret;
+		} else if (ret < 0) {
+			*e = ce;
+			return ret;
+		} else {
+			ret = ward_cgroup_destroy(cg, true, e);
+			free(cg);
+			if (ret < 0)
+				return ret;
+		}
 	}
 	ward_userns_release_block(st->idmap_block);
 	return ward_state_destroy(d, e);
