@@ -13,6 +13,7 @@
 
 #include "ward/cleanup.h"
 #include "container.h"
+#include "container_ctl.h"
 #include "util.h"
 
 static void
@@ -87,17 +88,12 @@ static int
 add_info(const char *root, const char *id, struct ward_container_info **v,
 	 size_t *n)
 {
-	struct ward_state_dir d;
 	struct ward_state st;
 	struct ward_container_info *nv, *ci;
 
-	if (ward_state_open(root, id, &d, &(struct ward_err){ 0 }) < 0)
-		return 0;	/* deleted meanwhile */
-	if (ward_state_load(&d, &st, &(struct ward_err){ 0 }) < 0) {
-		ward_state_close(&d);
-		return 0;	/* mid-create */
-	}
-	ward_state_close(&d);
+	/* Deleted meanwhile, or mid-create (no state.json yet): not listed. */
+	if (ward_ctl_load_state(root, id, &st, &(struct ward_err){ 0 }) < 0)
+		return 0;
 	nv = realloc(*v, (*n + 1) * sizeof(**v));
 	if (nv == NULL)
 		return -ENOMEM;
