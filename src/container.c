@@ -198,21 +198,37 @@ ward_plan_free(struct ward_plan *p)
 	ward_close_fd(&p->console_fd);
 }
 
+/*
+ * Run the hooks of one kind with the OCI state on stdin. createContainer
+ * hooks enter the init's namespaces but its mount namespace (their path
+ * resolves on the host); startContainer hooks enter that one too; the rest
+ * run in the runtime's namespaces.
+ */
+int
+ward_container_hooks(const struct ward_spec *s, const struct ward_state *st,
+		     enum ward_status status, enum ward_hook_kind kind,
+		     struct ward_err *e)
+{
+	bool in = kind == WARD_HOOK_CREATE_CONTAINER ||
+		  kind == WARD_HOOK_START_CONTAINER;
+	_cleanup_free_ char *json = NULL;
+	int ret;
+
+	if (s->hooks.n[kind] == 0)
+		return 0;
+	ret = ward_state_to_oci_json(st, status, s, &json, e);
+	if (ret < 0)
+		return ret;
+	return ward_hooks_run_in(s->hooks.v[kind], s->hooks.n[kind], kind, json,
+				 in ? st->pid : 0,
+				 kind == WARD_HOOK_START_CONTAINER, e);
+}
+
 static int
 run_hooks(const struct ward_plan *p, const struct ward_state *st,
 	  enum ward_hook_kind kind, struct ward_err *e)
 {
-	pid_t in = kind == WARD_HOOK_CREATE_CONTAINER ? st->pid : 0;
-	_cleanup_free_ char *json = NULL;
-	const struct ward_hooks *h = &p->spec->hooks;
-	int ret;
-
-	if (h->n[kind] == 0)
-		return 0;
-	ret = ward_state_to_oci_json(st, WARD_STATUS_CREATING, p->spec, &json, e);
-	if (ret < 0)
-		return ret;
-	return ward_hooks_run_in(h->v[kind], h->n[kind], kind, json, in, false, e);
+	return ward_container_hooks(p->spec, st, WARD_STATUS_CREATING, kind, e);
 }
 
 /* Between clone and READY: maps, idmapped rootfs, runtime hooks, sync. */

@@ -93,6 +93,10 @@ int ward_container_load_spec(const struct ward_state_dir *d,
 /* Write the (hardened, or updated) spec to the state dir's config.json. */
 int ward_container_save_spec(const struct ward_state_dir *d,
 			     const struct ward_spec *s, struct ward_err *e);
+/* Run a spec's hooks of one kind with the OCI state (status) on stdin. */
+int ward_container_hooks(const struct ward_spec *s, const struct ward_state *st,
+			 enum ward_status status, enum ward_hook_kind kind,
+			 struct ward_err *e);
 /* OCI state JSON for hooks and `state` (malloc'd). */
 int ward_state_to_oci_json(const struct ward_state *st, enum ward_status status,
 			   const struct ward_spec *s, char **json,

@@ -135,33 +135,10 @@ run_warn_hooks(const struct ward_spec *s, const struct ward_state *st,
 	       enum ward_status status, enum ward_hook_kind kind)
 {
 	struct ward_err e = { 0 };
-	_cleanup_free_ char *json = NULL;
 
-	if (s->hooks.n[kind] == 0)
-		return;
-	if (ward_state_to_oci_json(st, status, s, &json, &e) == 0)
-		ward_hooks_run(s->hooks.v[kind], s->hooks.n[kind], kind, json, &e);
 	/* The spec makes poststart/poststop failures warnings, not errors. */
-	if (e.code != 0)
+	if (ward_container_hooks(s, st, status, kind, &e) < 0)
 		ward_warn("%s", e.msg);
-}
-
-/* startContainer: in the container's namespaces, before the program runs. */
-static int
-start_hooks(const struct ward_spec *s, const struct ward_state *st,
-	    struct ward_err *e)
-{
-	_cleanup_free_ char *json = NULL;
-	enum ward_hook_kind k = WARD_HOOK_START_CONTAINER;
-	int ret;
-
-	if (s->hooks.n[k] == 0)
-		return 0;
-	ret = ward_state_to_oci_json(st, WARD_STATUS_CREATED, s, &json, e);
-	if (ret < 0)
-		return ret;
-	return ward_hooks_run_in(s->hooks.v[k], s->hooks.n[k], k, json, st->pid,
-				 true, e);
 }
 
 int
@@ -188,7 +165,9 @@ ward_container_start(const char *root, const char *id, struct ward_err *e)
 	ret = ward_container_load_spec(&d, &s, e);
 	if (ret < 0)
 		goto out;
-	ret = start_hooks(s, &st, e);
+	/* startContainer: in the container, before the program runs. */
+	ret = ward_container_hooks(s, &st, WARD_STATUS_CREATED,
+				   WARD_HOOK_START_CONTAINER, e);
 	if (ret < 0)
 		goto out;
 	ret = release_init(&d, e);
