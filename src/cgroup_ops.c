@@ -210,12 +210,29 @@ remove_levels(const struct ward_cgroup_hier *h, struct ward_err *e)
 	return 0;
 }
 
+/*
+ * The usual delete finds the container empty: its init gone, and with it
+ * (pid namespace) every other process. An rmdir of the leaf that holds
+ * every process proves that without reading cgroup.procs or freezing.
+ */
+static bool
+already_empty(const struct ward_cgroup *cg)
+{
+	const struct ward_cgroup_hier *h = &cg->h[primary(cg)];
+	char path[WARD_CGROUP_MNT_MAX + PATH_MAX];
+
+	if (h->created == 0)	/* not ours to remove */
+		return false;
+	snprintf(path, sizeof(path), "%s%s", h->mnt, h->path);
+	return rmdir(path) == 0;
+}
+
 int
 ward_cgroup_destroy(const struct ward_cgroup *cg, bool kill,
 		    struct ward_err *e)
 {
 	struct ward_err ke = { 0 };
-	int ret = kill ? kill_all(cg, &ke) : 0;
+	int ret = kill && !already_empty(cg) ? kill_all(cg, &ke) : 0;
 
 	/* Nothing left to kill when the cgroup itself is already gone. */
 	if (ret == -ENOENT)
