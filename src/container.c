@@ -37,10 +37,10 @@ listen_start(const struct ward_state_dir *d, int *out, struct ward_err *e)
 	_cleanup_close_ int fd = -1;
 	char path[PATH_MAX + 16];
 
-	snprintf(path, sizeof(path), "%s/start.sock", d->path);
+	snprintf(path, sizeof(path), "%s/" WARD_START_SOCK, d->path);
 	/* Long roots: bind through /proc/self/fd so sun_path stays short. */
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d/start.sock",
-		 d->dirfd);
+	snprintf(sa.sun_path, sizeof(sa.sun_path),
+		 "/proc/self/fd/%d/" WARD_START_SOCK, d->dirfd);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return ward_err_set(e, errno, "socket");
@@ -403,7 +403,7 @@ init_state(struct ward_state *st, const struct ward_create_opts *o,
 
 int
 ward_container_create_spec(const struct ward_create_opts *o,
-			   struct ward_spec *spec, pid_t *pid_out,
+			   struct ward_spec *spec, struct ward_created *out,
 			   struct ward_err *e)
 {
 	struct ward_plan p = { .spec = spec, .sync_parent = -1, .sync_child = -1,
@@ -427,7 +427,10 @@ ward_container_create_spec(const struct ward_create_opts *o,
 	ret = spawn(&p, o, &st, &d, e);
 	if (ret < 0)
 		goto out_kill;
-	*pid_out = st.pid;
+	if (out != NULL) {
+		out->st = st;
+		out->cg = p.cgroup.cg;
+	}
 	ward_plan_free(&p);
 	ward_state_close(&d);
 	return 0;

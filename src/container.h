@@ -48,10 +48,26 @@ struct ward_plan {
 /* create's front: load bundle/config.json and run the policy (refusals end here). */
 int ward_container_prepare_spec(const struct ward_create_opts *o,
 				struct ward_spec **out, struct ward_err *e);
-/* create's body, from a prepared spec: *pid_out is the waiting init. */
+/*
+ * What `run` keeps of its own create, so that its start and delete need not
+ * read back what this very process wrote: state.json, config.json (the
+ * spec stays in memory) and the cgroup layout.
+ */
+struct ward_created {
+	struct ward_state st;		/* st.pid: the waiting init */
+	struct ward_cgroup cg;
+};
+
+/* create's body, from a prepared spec; out (may be NULL) for `run`. */
 int ward_container_create_spec(const struct ward_create_opts *o,
-			       struct ward_spec *spec, pid_t *pid_out,
+			       struct ward_spec *spec, struct ward_created *out,
 			       struct ward_err *e);
+/* `run`'s start and delete of what it created (root is --root). */
+int ward_container_start_created(const char *root, struct ward_created *c,
+				 const struct ward_spec *s, struct ward_err *e);
+int ward_container_delete_created(const char *root,
+				  const struct ward_created *c,
+				  const struct ward_spec *s, struct ward_err *e);
 
 /* The pid file containerd reads: the number, no trailing newline. */
 int ward_write_pid_file(const char *path, pid_t pid, struct ward_err *e);
@@ -101,10 +117,6 @@ int ward_container_hooks(const struct ward_spec *s, const struct ward_state *st,
 int ward_state_to_oci_json(const struct ward_state *st, enum ward_status status,
 			   const struct ward_spec *s, char **json,
 			   struct ward_err *e);
-/* Tear down what a container left: poststop hooks, id block, state dir. */
-int ward_container_cleanup(struct ward_state_dir *d, const struct ward_state *st,
-			   struct ward_err *e);
-
 
 /*
  * Live status with the freezer: a created or running container whose cgroup

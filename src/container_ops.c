@@ -82,13 +82,12 @@ int
 ward_container_create(const struct ward_create_opts *o, struct ward_err *e)
 {
 	struct ward_spec *s = NULL;
-	pid_t pid;
 	int ret;
 
 	ret = ward_container_prepare_spec(o, &s, e);
 	if (ret < 0)
 		return ret;
-	ret = ward_container_create_spec(o, s, &pid, e);
+	ret = ward_container_create_spec(o, s, NULL, e);
 	ward_spec_free(s);
 	return ret;
 }
@@ -114,10 +113,11 @@ release_init(const struct ward_state_dir *d, struct ward_err *e)
 
 	if (fd < 0)
 		return ward_err_set(e, errno, "socket");
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d/start.sock",
-		 d->dirfd);
+	snprintf(sa.sun_path, sizeof(sa.sun_path),
+		 "/proc/self/fd/%d/" WARD_START_SOCK, d->dirfd);
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return ward_err_set(e, errno, "connect %s/start.sock", d->path);
+		return ward_err_set(e, errno, "connect %s/" WARD_START_SOCK,
+				    d->path);
 	if (write(fd, "s", 1) != 1)
 		return ward_err_set(e, errno, "start");
 	do
@@ -141,44 +141,67 @@ run_warn_hooks(const struct ward_spec *s, const struct ward_state *st,
 		ward_warn("%s", e.msg);
 }
 
+/* start on a locked state dir, with the state and the spec in hand. */
+static int
+start_at(const struct ward_state_dir *d, struct ward_state *st,
+	 const struct ward_spec *s, struct ward_err *e)
+{
+	enum ward_status status = ward_state_status(st);
+	int ret;
+
+	if (status != WARD_STATUS_CREATED)
+		return ward_err_set(e, EINVAL, "cannot start container \"%s\": it is %s, not created",
+				    st->id, ward_status_name(status));
+	/* startContainer: in the container, before the program runs. */
+	ret = ward_container_hooks(s, st, WARD_STATUS_CREATED,
+				   WARD_HOOK_START_CONTAINER, e);
+	if (ret < 0)
+		return ret;
+	ret = release_init(d, e);
+	if (ret < 0)
+		return ret;
+	/* The status turns to running: no state.json rewrite (state.h). */
+	if (unlinkat(d->dirfd, WARD_START_SOCK, 0) < 0)
+		return ward_err_set(e, errno, "remove %s/" WARD_START_SOCK, d->path);
+	st->started = true;
+	run_warn_hooks(s, st, WARD_STATUS_RUNNING, WARD_HOOK_POSTSTART);
+	return 0;
+}
+
 int
 ward_container_start(const char *root, const char *id, struct ward_err *e)
 {
 	struct ward_state_dir d;
 	struct ward_state st;
 	struct ward_spec *s = NULL;
-	enum ward_status status;
 	int ret;
 
 	ret = ward_state_open(root, id, &d, e);
 	if (ret < 0)
 		return ret;
 	ret = ward_state_load(&d, &st, e);
-	if (ret < 0)
-		goto out;
-	status = ward_state_status(&st);
-	if (status != WARD_STATUS_CREATED) {
-		ret = ward_err_set(e, EINVAL, "cannot start container \"%s\": it is %s, not created",
-				   id, ward_status_name(status));
-		goto out;
-	}
-	ret = ward_container_load_spec(&d, &s, e);
-	if (ret < 0)
-		goto out;
-	/* startContainer: in the container, before the program runs. */
-	ret = ward_container_hooks(s, &st, WARD_STATUS_CREATED,
-				   WARD_HOOK_START_CONTAINER, e);
-	if (ret < 0)
-		goto out;
-	ret = release_init(&d, e);
-	if (ret < 0)
-		goto out;
-	st.started = true;
-	ret = ward_state_save(&d, &st, e);
+	if (ret == 0 && ward_state_status(&st) == WARD_STATUS_CREATED)
+		ret = ward_container_load_spec(&d, &s, e);
 	if (ret == 0)
-		run_warn_hooks(s, &st, WARD_STATUS_RUNNING, WARD_HOOK_POSTSTART);
-out:
+		ret = start_at(&d, &st, s, e);
 	ward_spec_free(s);
+	ward_state_close(&d);
+	return ret;
+}
+
+int
+ward_container_start_created(const char *root, struct ward_created *c,
+			     const struct ward_spec *s, struct ward_err *e)
+{
+	struct ward_state_dir d;
+	int ret;
+
+	ret = ward_state_open(root, c->st.id, &d, e);
+	if (ret < 0)
+		return ret;
+	/* Another `start` may have come first: the state dir says. */
+	c->st.started = ward_state_started(&d);
+	ret = start_at(&d, &c->st, s, e);
 	ward_state_close(&d);
 	return ret;
 }
@@ -244,21 +267,29 @@ wait_gone(const struct ward_state *st, struct ward_err *e)
 			    st->pid);
 }
 
-int
-ward_container_cleanup(struct ward_state_dir *d, const struct ward_state *st,
-		       struct ward_err *e)
+/*
+ * Tear down what a container left: poststop hooks, cgroup, id block, state
+ * dir. s and cg may be NULL: they are then read back from the state dir.
+ */
+static int
+cleanup(struct ward_state_dir *d, const struct ward_state *st,
+	const struct ward_spec *s, const struct ward_cgroup *cg,
+	struct ward_err *e)
 {
-	struct ward_spec *s = NULL;
+	struct ward_spec *loaded = NULL;
+	struct ward_cgroup *opened = NULL;
+	int ret;
 
-	if (ward_container_load_spec(d, &s, &(struct ward_err){ 0 }) == 0) {
+	if (s == NULL &&
+	    ward_container_load_spec(d, &loaded, &(struct ward_err){ 0 }) == 0)
+		s = loaded;
+	if (s != NULL)
 		run_warn_hooks(s, st, WARD_STATUS_STOPPED, WARD_HOOK_POSTSTOP);
-		ward_spec_free(s);
-	}
-	if (st->cgroup[0] != '\0') {
-		struct ward_cgroup *cg = NULL;
+	ward_spec_free(loaded);
+	if (cg == NULL && st->cgroup[0] != '\0') {
 		struct ward_err ce = { 0 };
-		int ret = ward_ctl_open_cgroup(st, &cg, &ce);
 
+		ret = ward_ctl_open_cgroup(st, &opened, &ce);
 		/*
 		 * The host's cgroup layout changed since create (a hierarchy
 		 * mounted or unmounted): its init is gone (the caller checked),
@@ -269,15 +300,40 @@ ward_container_cleanup(struct ward_state_dir *d, const struct ward_state *st,
 		} else if (ret < 0) {
 			*e = ce;
 			return ret;
-		} else {
-			ret = ward_cgroup_destroy(cg, true, e);
-			free(cg);
-			if (ret < 0)
-				return ret;
 		}
+		cg = opened;
+	}
+	if (cg != NULL) {
+		ret = ward_cgroup_destroy(cg, true, e);
+		free(opened);
+		if (ret < 0)
+			return ret;
 	}
 	ward_userns_release_block(st->idmap_block);
 	return ward_state_destroy(d, e);
+}
+
+/* delete on a locked state dir; s and cg as for cleanup(). */
+static int
+delete_at(struct ward_state_dir *d, const struct ward_state *st, bool force,
+	  const struct ward_spec *s, const struct ward_cgroup *cg,
+	  struct ward_err *e)
+{
+	int ret;
+
+	if (ward_state_status(st) != WARD_STATUS_STOPPED) {
+		if (!force)
+			return ward_err_set(e, EBUSY,
+					    "cannot delete container \"%s\" that is %s: stop it or use --force",
+					    st->id, ward_status_name(ward_container_live_status(st)));
+		kill(st->pid, SIGKILL);
+		/* A paused init dies only once thawed (v1 freezer). */
+		ward_container_thaw(st, &(struct ward_err){ 0 });
+		ret = wait_gone(st, e);
+		if (ret < 0)
+			return ret;
+	}
+	return cleanup(d, st, s, cg, e);
 }
 
 int
@@ -286,7 +342,6 @@ ward_container_delete(const char *root, const char *id, bool force,
 {
 	struct ward_state_dir d;
 	struct ward_state st;
-	enum ward_status status;
 	int ret;
 
 	ret = ward_state_open(root, id, &d, e);
@@ -297,25 +352,27 @@ ward_container_delete(const char *root, const char *id, bool force,
 	/* No state.json: a create killed before its first save. */
 	if (ward_state_load(&d, &st, &(struct ward_err){ 0 }) < 0) {
 		memset(&st, 0, sizeof(st));
+		snprintf(st.id, sizeof(st.id), "%s", id);
 		st.idmap_block = -1;
 	}
-	status = ward_state_status(&st);
-	if (status != WARD_STATUS_STOPPED) {
-		if (!force) {
-			ret = ward_err_set(e, EBUSY,
-					   "cannot delete container \"%s\" that is %s: stop it or use --force",
-					   id, ward_status_name(ward_container_live_status(&st)));
-			goto out;
-		}
-		kill(st.pid, SIGKILL);
-		/* A paused init dies only once thawed (v1 freezer). */
-		ward_container_thaw(&st, &(struct ward_err){ 0 });
-		ret = wait_gone(&st, e);
-		if (ret < 0)
-			goto out;
-	}
-	ret = ward_container_cleanup(&d, &st, e);
-out:
+	ret = delete_at(&d, &st, force, NULL, NULL, e);
+	ward_state_close(&d);
+	return ret;
+}
+
+int
+ward_container_delete_created(const char *root, const struct ward_created *c,
+			      const struct ward_spec *s, struct ward_err *e)
+{
+	struct ward_state_dir d;
+	int ret;
+
+	ret = ward_state_open(root, c->st.id, &d, e);
+	if (ret == -ENOENT)	/* someone else deleted it meanwhile */
+		return 0;
+	if (ret < 0)
+		return ret;
+	ret = delete_at(&d, &c->st, true, s, &c->cg, e);
 	ward_state_close(&d);
 	return ret;
 }

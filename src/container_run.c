@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -79,17 +80,18 @@ ward_wait_relaying(int sock, pid_t pid, const sigset_t *set, int *status,
 }
 
 static int
-run_created(const struct ward_run_opts *o, pid_t pid, int tty_sock,
-	    const sigset_t *set, int *status, struct ward_err *e)
+run_created(const struct ward_run_opts *o, struct ward_created *c,
+	    const struct ward_spec *s, int tty_sock, const sigset_t *set,
+	    int *status, struct ward_err *e)
 {
 	int ret;
 
-	ret = ward_container_start(o->create.root, o->create.id, e);
+	ret = ward_container_start_created(o->create.root, c, s, e);
 	if (ret < 0 || o->detach)
 		return ret;
 	if (tty_sock >= 0)
-		return ward_wait_relaying(tty_sock, pid, set, status, e);
-	return ward_wait_forwarding(pid, set, status, e);
+		return ward_wait_relaying(tty_sock, c->st.pid, set, status, e);
+	return ward_wait_forwarding(c->st.pid, set, status, e);
 }
 
 int
@@ -97,13 +99,16 @@ ward_container_run(const struct ward_run_opts *o, int *status,
 		   struct ward_err *e)
 {
 	struct ward_create_opts co = o->create;
+	_cleanup_free_ struct ward_created *c = calloc(1, sizeof(*c));
 	struct ward_spec *s = NULL;
 	_cleanup_close_ int tty_parent = -1, tty_child = -1;
 	sigset_t set, old;
-	pid_t pid = -1;
+	bool created;
 	int ret;
 
 	*status = 0;
+	if (c == NULL)
+		return ward_err_set(e, ENOMEM, "run");
 	ret = ward_container_prepare_spec(&co, &s, e);
 	if (ret < 0)
 		return ret;
@@ -120,14 +125,16 @@ ward_container_run(const struct ward_run_opts *o, int *status,
 	}
 	sigfillset(&set);
 	sigprocmask(SIG_BLOCK, &set, &old);
-	ret = ward_container_create_spec(&co, s, &pid, e);
-	ward_spec_free(s);
-	if (ret == 0)
-		ret = run_created(o, pid, tty_parent, &set, status, e);
+	ret = ward_container_create_spec(&co, s, c, e);
+	created = ret == 0;
+	if (created)
+		ret = run_created(o, c, s, tty_parent, &set, status, e);
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	if (ret < 0 && pid > 0)
-		ward_container_delete(co.root, co.id, true, &(struct ward_err){ 0 });
-	else if (ret == 0 && !o->detach && !o->keep)
-		ret = ward_container_delete(co.root, co.id, true, e);
+	/* Ours to remove: on failure, or after a foreground run. */
+	if (created && ret < 0)
+		ward_container_delete_created(co.root, c, s, &(struct ward_err){ 0 });
+	else if (created && !o->detach && !o->keep)
+		ret = ward_container_delete_created(co.root, c, s, e);
+	ward_spec_free(s);
 	return ret;
 }

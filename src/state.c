@@ -216,6 +216,13 @@ ward_state_status(const struct ward_state *st)
 	return st->started ? WARD_STATUS_RUNNING : WARD_STATUS_CREATED;
 }
 
+bool
+ward_state_started(const struct ward_state_dir *d)
+{
+	return faccessat(d->dirfd, WARD_START_SOCK, F_OK, AT_SYMLINK_NOFOLLOW) < 0 &&
+	       errno == ENOENT;
+}
+
 const char *
 ward_status_name(enum ward_status s)
 {

@@ -27,11 +27,14 @@ enum ward_status {
 	WARD_STATUS_STOPPED,
 };
 
+/* The init's listening socket; its absence means `start` ran. */
+#define WARD_START_SOCK "start.sock"
+
 struct ward_state {
 	char id[WARD_ID_MAX + 1];
 	pid_t pid;			/* host pid of init; 0 before clone */
 	uint64_t pid_start;		/* its start time: guards pid reuse */
-	bool started;
+	bool started;			/* derived: no start.sock */
 	char bundle[PATH_MAX];
 	char rootfs[PATH_MAX];
 	char created[64];		/* RFC 3339, UTC, nanoseconds */
@@ -63,6 +66,8 @@ int ward_state_load(const struct ward_state_dir *d, struct ward_state *st,
 
 /* Live status from the saved state and /proc (pid reuse detected). */
 enum ward_status ward_state_status(const struct ward_state *st);
+/* Whether `start` ran: it removes start.sock (state.json keeps no flag). */
+bool ward_state_started(const struct ward_state_dir *d);
 const char *ward_status_name(enum ward_status s);
 /* starttime (field 22) of /proc/PID/stat; -errno if gone or a zombie. */
 int ward_proc_start_time(pid_t pid, uint64_t *out);

@@ -2,7 +2,6 @@
 /* state.json: ward's own record of a container (not the OCI `state` output). */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,8 +48,6 @@ ward_state_save(const struct ward_state_dir *d, const struct ward_state *st,
 	/* u64 as a string: yajl integers are signed long long. */
 	snprintf(num, sizeof(num), "%llu", (unsigned long long)st->pid_start);
 	gen_str(g, "pid_start", num);
-	yajl_gen_string(g, (const unsigned char *)"started", 7);
-	yajl_gen_bool(g, st->started);
 	gen_str(g, "bundle", st->bundle);
 	gen_str(g, "rootfs", st->rootfs);
 	gen_str(g, "created", st->created);
@@ -96,7 +93,6 @@ get_int(yajl_val root, const char *key, long long *out)
 static int
 fill_state(yajl_val root, struct ward_state *st)
 {
-	const char *started[] = { "started", NULL };
 	char num[32];
 	long long pid = 0, block = -1, owner = 0;
 	uint64_t start;
@@ -117,7 +113,6 @@ fill_state(yajl_val root, struct ward_state *st)
 	st->pid_start = start;
 	st->idmap_block = block;
 	st->owner = (uid_t)owner;
-	st->started = YAJL_IS_TRUE(yajl_tree_get(root, started, yajl_t_true));
 	return 0;
 }
 
@@ -141,5 +136,6 @@ ward_state_load(const struct ward_state_dir *d, struct ward_state *st,
 	yajl_tree_free(root);
 	if (ret < 0)
 		return ward_err_set(e, EINVAL, "%s/state.json: missing fields", d->path);
+	st->started = ward_state_started(d);
 	return 0;
 }
