@@ -334,6 +334,21 @@ ward_container_save_spec(const struct ward_state_dir *d,
 	return ward_write_file_atomic(path, json, len, 0600, e);
 }
 
+/* create's copy: a new file in the fresh, locked state dir, written once. */
+static int
+save_new_spec(const struct ward_state_dir *d, const struct ward_spec *s,
+	      struct ward_err *e)
+{
+	_cleanup_free_ char *json = NULL;
+	size_t len;
+	int ret;
+
+	ret = ward_spec_to_json(s, &json, &len, e);
+	if (ret < 0)
+		return ret;
+	return ward_create_file_at(d->dirfd, "config.json", json, len, 0600, e);
+}
+
 static int
 spawn(struct ward_plan *p, const struct ward_create_opts *o,
       struct ward_state *st, const struct ward_state_dir *d, struct ward_err *e)
@@ -421,7 +436,7 @@ ward_container_create_spec(const struct ward_create_opts *o,
 	st.idmap_block = p.userns.block;
 	if (ret < 0)
 		goto out_release;
-	ret = ward_container_save_spec(&d, spec, e);
+	ret = save_new_spec(&d, spec, e);
 	if (ret < 0)
 		goto out_release;
 	ret = spawn(&p, o, &st, &d, e);

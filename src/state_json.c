@@ -34,7 +34,7 @@ int
 ward_state_save(const struct ward_state_dir *d, const struct ward_state *st,
 		struct ward_err *e)
 {
-	char path[PATH_MAX + 16], num[32];
+	char num[32];
 	const unsigned char *buf;
 	size_t len;
 	yajl_gen g = yajl_gen_alloc(NULL);
@@ -59,8 +59,7 @@ ward_state_save(const struct ward_state_dir *d, const struct ward_state *st,
 		yajl_gen_free(g);
 		return ward_err_set(e, EINVAL, "state.json: generate");
 	}
-	snprintf(path, sizeof(path), "%s/state.json", d->path);
-	ret = ward_write_file_atomic(path, buf, len, 0600, e);
+	ret = ward_rewrite_json_at(d->dirfd, "state.json", buf, len, 0600, e);
 	yajl_gen_free(g);
 	return ret;
 }

@@ -190,6 +190,54 @@ ward_write_file_atomic(const char *path, const void *buf, size_t len,
 	return 0;
 }
 
+int
+ward_create_file_at(int dirfd, const char *name, const void *buf, size_t len,
+		    unsigned mode, struct ward_err *e)
+{
+	_cleanup_close_ int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL |
+					O_CLOEXEC | O_NOFOLLOW, mode);
+	int ret;
+
+	if (fd < 0)
+		return ward_err_set(e, errno, "create %s", name);
+	ret = ward_write_all(fd, buf, len);
+	if (ret < 0)
+		return ward_err_set(e, -ret, "write %s", name);
+	return 0;
+}
+
+int
+ward_rewrite_json_at(int dirfd, const char *name, const void *buf, size_t len,
+		     unsigned mode, struct ward_err *e)
+{
+	_cleanup_close_ int fd = openat(dirfd, name, O_WRONLY | O_CREAT |
+					O_CLOEXEC | O_NOFOLLOW, mode);
+	_cleanup_free_ char *padded = NULL;
+	struct stat st;
+	size_t n = len;
+	ssize_t w;
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return ward_err_set(e, errno, "open %s", name);
+	if ((size_t)st.st_size > len) {
+		n = (size_t)st.st_size;
+		padded = malloc(n);
+		if (padded == NULL)
+			return ward_err_set(e, ENOMEM, "%s", name);
+		memcpy(padded, buf, len);
+		memset(padded + len, ' ', n - len);
+		buf = padded;
+	}
+	do
+		w = pwrite(fd, buf, n, 0);
+	while (w < 0 && errno == EINTR);
+	if (w < 0)
+		return ward_err_set(e, errno, "write %s", name);
+	if ((size_t)w != n)
+		return ward_err_set(e, EIO, "write %s: short write", name);
+	return 0;
+}
+
 bool
 ward_str_has_prefix(const char *s, const char *prefix)
 {

@@ -33,6 +33,20 @@ int ward_read_file_at(int dirfd, const char *path, size_t max, char **out,
 /* Write a whole file atomically: tmp file in the same dir, then rename. */
 int ward_write_file_atomic(const char *path, const void *buf, size_t len,
 			   unsigned mode, struct ward_err *e);
+/*
+ * For files in a container's state dir, whose readers and writers all hold
+ * the dir's flock (state.c), so no one sees a write half-done: creating a
+ * file and renaming it over the old one costs an inode create and evict
+ * (~100 us each on ext4) where a rewrite in place costs ~6 us.
+ * ward_create_file_at: a new file (O_EXCL), one write.
+ * ward_rewrite_json_at: one pwrite at offset 0, padded with spaces (JSON
+ * whitespace) to the old length rather than truncated, so that a SIGKILL
+ * between two syscalls cannot leave a cut-off document.
+ */
+int ward_create_file_at(int dirfd, const char *name, const void *buf,
+			size_t len, unsigned mode, struct ward_err *e);
+int ward_rewrite_json_at(int dirfd, const char *name, const void *buf,
+			 size_t len, unsigned mode, struct ward_err *e);
 /* write() until done, retrying EINTR; 0 or -errno. */
 int ward_write_all(int fd, const void *buf, size_t len);
 

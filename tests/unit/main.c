@@ -34,6 +34,7 @@ main(int argc, char **argv)
 		{ "mounts", suite_mounts },
 		{ "sha256", suite_sha256 },
 		{ "cgroup", suite_cgroup },
+		{ "state", suite_state },
 	};
 	SRunner *sr = NULL;
 	int run, failed;

@@ -21,6 +21,7 @@ Suite *suite_terminal(void);
 Suite *suite_hooks(void);
 Suite *suite_mounts(void);
 Suite *suite_cgroup(void);
+Suite *suite_state(void);
 
 /*
  * Run fn(arg, out) in a forked child: returns its exit status (128+N for a

@@ -141,6 +141,55 @@ START_TEST(write_atomic_replaces)
 }
 END_TEST
 
+START_TEST(create_at_is_exclusive)
+{
+	char dir[] = "/tmp/ward-util-XXXXXX";
+	struct ward_err e = { 0 };
+	_cleanup_free_ char *buf = NULL;
+	_cleanup_close_ int dfd = -1;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(dfd, 0);
+	ck_assert_int_eq(ward_create_file_at(dfd, "f", "one", 3, 0600, &e), 0);
+	ck_assert_int_eq(ward_create_file_at(dfd, "f", "two", 3, 0600, &e), -EEXIST);
+	ck_assert_int_eq(ward_read_file_at(dfd, "f", 100, &buf, NULL, &e), 0);
+	ck_assert_str_eq(buf, "one");
+	unlinkat(dfd, "f", 0);
+	rmdir(dir);
+}
+END_TEST
+
+/* Shorter rewrites keep the length, padded with JSON whitespace. */
+START_TEST(rewrite_json_pads_instead_of_truncating)
+{
+	char dir[] = "/tmp/ward-util-XXXXXX";
+	struct ward_err e = { 0 };
+	char *buf = NULL;
+	size_t len = 0;
+	_cleanup_close_ int dfd = -1;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(dfd, 0);
+	ck_assert_int_eq(ward_rewrite_json_at(dfd, "s.json", "{\"a\":12345}", 11,
+					      0600, &e), 0);
+	ck_assert_int_eq(ward_rewrite_json_at(dfd, "s.json", "{\"a\":1}", 7,
+					      0600, &e), 0);
+	ck_assert_int_eq(ward_read_file_at(dfd, "s.json", 100, &buf, &len, &e), 0);
+	ck_assert_uint_eq(len, 11);
+	ck_assert_str_eq(buf, "{\"a\":1}    ");
+	free(buf);
+	ck_assert_int_eq(ward_rewrite_json_at(dfd, "s.json", "{\"a\":123456789}",
+					      15, 0600, &e), 0);
+	ck_assert_int_eq(ward_read_file_at(dfd, "s.json", 100, &buf, &len, &e), 0);
+	ck_assert_str_eq(buf, "{\"a\":123456789}");
+	free(buf);
+	unlinkat(dfd, "s.json", 0);
+	rmdir(dir);
+}
+END_TEST
+
 Suite *
 suite_util(void)
 {
@@ -155,6 +204,8 @@ suite_util(void)
 	tcase_add_test(tc, parse_numbers);
 	tcase_add_test(tc, read_file_is_bounded);
 	tcase_add_test(tc, write_atomic_replaces);
+	tcase_add_test(tc, create_at_is_exclusive);
+	tcase_add_test(tc, rewrite_json_pads_instead_of_truncating);
 	suite_add_tcase(s, tc);
 	return s;
 }
