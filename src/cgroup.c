@@ -163,7 +163,7 @@ make_dirs(struct ward_cgroup_hier *h, struct ward_err *e)
 }
 
 static int
-apply_devices(struct ward_cgroup_plan *p, int *v2_fd, struct ward_err *e)
+apply_devices(struct ward_cgroup_plan *p, struct ward_err *e)
 {
 	const struct ward_cgroup *cg = &p->cg;
 	struct cg_dir d;
@@ -175,38 +175,102 @@ apply_devices(struct ward_cgroup_plan *p, int *v2_fd, struct ward_err *e)
 			ret = cg_v1_devices(&d, p->dev, p->n_dev, e);
 		cg_dir_close(&d);
 	}
-	if (ret < 0 || cg->unified < 0)
+	if (ret < 0 || cg->unified < 0 || p->bpf == NULL)
 		return ret;
 	ret = cg_dir_open(cg, cg->unified, &d, e);
-	if (ret == 0 && p->bpf != NULL)
+	if (ret == 0)
 		ret = cg_bpf_attach(d.fd, p->bpf, p->n_bpf, e);
+	cg_dir_close(&d);
+	return ret;
+}
+
+/* The cgroup2 leaf for CLONE_INTO_CGROUP (-1 without cgroup2). */
+static int
+open_v2(const struct ward_cgroup *cg, int *v2_fd, struct ward_err *e)
+{
+	struct cg_dir d;
+	int ret;
+
+	if (cg->unified < 0)
+		return 0;
+	ret = cg_dir_open(cg, cg->unified, &d, e);
 	if (ret == 0)
 		*v2_fd = take_fd(&d.fd);
 	cg_dir_close(&d);
 	return ret;
 }
 
-int
-ward_cgroup_create(struct ward_cgroup_plan *p, int *v2_fd, struct ward_err *e)
+/* Controllers, limits, devices: once every hierarchy has its leaf. */
+static int
+configure(struct ward_cgroup_plan *p, struct ward_err *e)
 {
 	struct ward_cgroup *cg = &p->cg;
+	int ret = 0;
+
+	if (cg->unified >= 0)
+		ret = cg_v2_enable(cg, p->need, e);
+	if (ret == 0 && p->res != NULL)
+		ret = cg_apply(cg, p->res, p->need, false, e);
+	/* Devices last: nothing else needs them and nothing runs yet. */
+	if (ret == 0)
+		ret = apply_devices(p, e);
+	return ret;
+}
+
+/*
+ * What must exist before clone: on cgroup2 alone, everything; with v1
+ * hierarchies, only the cgroup2 leaf the init is cloned into. The rest
+ * (ward_cgroup_create_late) can then be done while the child builds its
+ * mount tree, since a v1 attach comes after the clone anyway.
+ */
+int
+ward_cgroup_create_early(struct ward_cgroup_plan *p, int *v2_fd,
+			 struct ward_err *e)
+{
+	struct ward_cgroup *cg = &p->cg;
+	bool v2_only = cg->mode == WARD_CGROUP_V2;
 	int ret = 0;
 
 	*v2_fd = -1;
 	for (size_t i = 0; i < cg->n; i++)
 		cg->h[i].created = 0;
 	for (size_t i = 0; i < cg->n && ret == 0; i++)
-		ret = make_dirs(&cg->h[i], e);
-	if (ret == 0 && cg->unified >= 0)
-		ret = cg_v2_enable(cg, p->need, e);
-	if (ret == 0 && p->res != NULL)
-		ret = cg_apply(cg, p->res, p->need, false, e);
-	/* Devices last: nothing else needs them and nothing runs yet. */
+		if (v2_only || (int)i == cg->unified)
+			ret = make_dirs(&cg->h[i], e);
+	if (ret == 0 && v2_only)
+		ret = configure(p, e);
 	if (ret == 0)
-		ret = apply_devices(p, v2_fd, e);
+		ret = open_v2(cg, v2_fd, e);
+	return ret;
+}
+
+int
+ward_cgroup_create_late(struct ward_cgroup_plan *p, struct ward_err *e)
+{
+	struct ward_cgroup *cg = &p->cg;
+	int ret = 0;
+
+	if (cg->mode == WARD_CGROUP_V2)
+		return 0;
+	for (size_t i = 0; i < cg->n && ret == 0; i++)
+		if ((int)i != cg->unified)
+			ret = make_dirs(&cg->h[i], e);
+	return ret == 0 ? configure(p, e) : ret;
+}
+
+int
+ward_cgroup_create(struct ward_cgroup_plan *p, int *v2_fd, struct ward_err *e)
+{
+	int ret = ward_cgroup_create_early(p, v2_fd, e);
+
+	if (ret == 0)
+		ret = ward_cgroup_create_late(p, e);
 	if (ret == 0)
 		return 0;
-	ward_cgroup_destroy(cg, false, &(struct ward_err){ 0 });
+	if (*v2_fd >= 0)
+		close(*v2_fd);
+	*v2_fd = -1;
+	ward_cgroup_destroy(&p->cg, false, &(struct ward_err){ 0 });
 	return ret;
 }
 

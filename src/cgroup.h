@@ -118,6 +118,15 @@ int ward_cgroup_path(const char *cgroups_path, const char *id, bool systemd,
  */
 int ward_cgroup_create(struct ward_cgroup_plan *p, int *v2_fd,
 		       struct ward_err *e);
+/*
+ * The same in two steps, for create: _early before clone (cgroup2 alone:
+ * everything; with v1 hierarchies: the cgroup2 leaf), _late after it (the
+ * v1 leaves, limits, devices; nothing on cgroup2 alone). Neither removes
+ * what it made on failure: the caller kills the init, then destroys.
+ */
+int ward_cgroup_create_early(struct ward_cgroup_plan *p, int *v2_fd,
+			     struct ward_err *e);
+int ward_cgroup_create_late(struct ward_cgroup_plan *p, struct ward_err *e);
 
 /*
  * Write pid into cgroup.procs of every hierarchy (v1, name=systemd and

@@ -231,28 +231,42 @@ run_hooks(const struct ward_plan *p, const struct ward_state *st,
 	return ward_container_hooks(p->spec, st, WARD_STATUS_CREATING, kind, e);
 }
 
-/* Between clone and READY: maps, idmapped rootfs, runtime hooks, sync. */
 /*
- * v1 (and hybrid) hierarchies: the parent writes the init's pid into each
- * one's cgroup.procs. The first such move waits for an RCU grace period
- * (milliseconds), so when no runtime hook needs the init in its cgroups
- * first, the child builds its mount tree meanwhile: it waits for
+ * v1 (and hybrid) hierarchies: the parent makes the init's v1 cgroups only
+ * now (the cgroup2 leaf it was cloned into came first) and writes its pid
+ * into each one's cgroup.procs. The first such move waits for an RCU grace
+ * period (milliseconds), so when no runtime hook needs the init in its
+ * cgroups first, the child builds its mount tree meanwhile: it waits for
  * ATTACHED only before it unshares its cgroup namespace and mounts cgroupfs.
- * Either way the init joins its cgroups before any container code runs.
+ * Either way the init joins its cgroups, limits set, before any container
+ * code runs.
  */
 static int
-attach_cgroups(struct ward_plan *p, const struct ward_state *st,
-	       struct ward_err *e)
+attach_cgroups(struct ward_plan *p, struct ward_state *st,
+	       const struct ward_state_dir *d, struct ward_err *e)
 {
+	int ret;
+
 	if (p->attached)
 		return 0;
 	p->attached = true;
+	ret = ward_cgroup_create_late(&p->cgroup, e);
+	if (ret < 0)
+		return ret;
+	if (ward_cgroup_has_v1(&p->cgroup.cg)) {
+		/* The levels made in each hierarchy: what delete removes. */
+		ward_cgroup_describe(&p->cgroup.cg, st->cgroup, sizeof(st->cgroup));
+		ret = ward_state_save(d, st, e);
+		if (ret < 0)
+			return ret;
+	}
 	return ward_cgroup_attach(&p->cgroup.cg, st->pid, e);
 }
 
 /* Between clone and READY: maps, idmapped rootfs, cgroups, hooks, sync. */
 static int
-drive_child(struct ward_plan *p, struct ward_state *st, struct ward_err *e)
+drive_child(struct ward_plan *p, struct ward_state *st,
+	    const struct ward_state_dir *d, struct ward_err *e)
 {
 	const struct ward_hooks *h = &p->spec->hooks;
 	_cleanup_close_ int tree_fd = -1;
@@ -275,7 +289,7 @@ drive_child(struct ward_plan *p, struct ward_state *st, struct ward_err *e)
 	}
 	/* Hooks may look at the init's cgroups (runc attaches before them). */
 	if (h->n[WARD_HOOK_PRESTART] + h->n[WARD_HOOK_CREATE_RUNTIME] > 0) {
-		ret = attach_cgroups(p, st, e);
+		ret = attach_cgroups(p, st, d, e);
 		if (ret < 0)
 			return ret;
 	}
@@ -289,7 +303,7 @@ drive_child(struct ward_plan *p, struct ward_state *st, struct ward_err *e)
 	/* On EPIPE the child died: its SYNC_ERROR, if any, is still queued. */
 	if (ret < 0 && ret != -EPIPE)
 		return ward_err_set(e, -ret, "sync: send maps");
-	ret = attach_cgroups(p, st, e);
+	ret = attach_cgroups(p, st, d, e);
 	if (ret < 0)
 		return ret;
 	ret = ward_sync_send(p->sync_parent, WARD_SYNC_ATTACHED, NULL, -1);
@@ -356,9 +370,12 @@ spawn(struct ward_plan *p, const struct ward_create_opts *o,
 	_cleanup_close_ int v2_fd = -1;
 	int ret;
 
-	ret = ward_cgroup_create(&p->cgroup, &v2_fd, e);
-	if (ret < 0)
+	ret = ward_cgroup_create_early(&p->cgroup, &v2_fd, e);
+	if (ret < 0) {
+		/* No kill: a cgroup found busy holds someone else's tasks. */
+		ward_cgroup_destroy(&p->cgroup.cg, false, &(struct ward_err){ 0 });
 		return ret;
+	}
 	p->cgroup_created = true;
 	ward_cgroup_describe(&p->cgroup.cg, st->cgroup, sizeof(st->cgroup));
 	/* From here a crash leaves a record `delete --force` can clean up. */
@@ -376,7 +393,7 @@ spawn(struct ward_plan *p, const struct ward_create_opts *o,
 	ret = ward_state_save(d, st, e);
 	if (ret < 0)
 		return ret;
-	ret = drive_child(p, st, e);
+	ret = drive_child(p, st, d, e);
 	if (ret < 0)
 		return ret;
 	if (p->spec->process.has_oom_score_adj) {
