@@ -61,6 +61,15 @@ setup_environment(const struct ward_plan *p, int tree_fd, struct ward_err *e)
 	ret = ward_mounts_build_phase(&p->mounts, tree_fd, false, e);
 	if (ret < 0)
 		return ret;
+	/* Namespaces of our own, no files: work for the wait below. */
+	ret = ward_process_apply_uts(&p->proc, e);
+	if (ret < 0)
+		return ret;
+	if (p->new_net) {
+		ret = ward_netlink_lo_up(e);
+		if (ret < 0)
+			return ret;
+	}
 	/* The parent attached us to our cgroups meanwhile (container.c). */
 	ret = ward_sync_expect(p->sync_child, WARD_SYNC_ATTACHED, NULL, e);
 	if (ret < 0)
@@ -81,9 +90,6 @@ setup_environment(const struct ward_plan *p, int tree_fd, struct ward_err *e)
 	ret = ward_mounts_pivot(&p->mounts, tree_fd, e);
 	if (ret < 0)
 		return ret;
-	ret = ward_process_apply_uts(&p->proc, e);
-	if (ret < 0)
-		return ret;
 	/* Our own /proc, and /proc/sys not yet read-only (finish does that). */
 	ret = ward_process_apply_sysctl(&p->proc, e);
 	if (ret < 0)
@@ -91,11 +97,6 @@ setup_environment(const struct ward_plan *p, int tree_fd, struct ward_err *e)
 	ret = ward_mounts_finish(&p->mounts, e);
 	if (ret < 0)
 		return ret;
-	if (p->new_net) {
-		ret = ward_netlink_lo_up(e);
-		if (ret < 0)
-			return ret;
-	}
 	if (p->console_fd >= 0) {
 		/* The pty comes from the container's own devpts instance. */
 		ret = ward_terminal_child_setup(p->console_fd, &p->proc, true, e);
