@@ -124,15 +124,40 @@ make_level(int *fd, const char *comp, struct ward_cgroup_hier *h,
 	return 0;
 }
 
+/* The leaf alone was made, by path: give a v1 cpuset one its parent's. */
+static int
+made_leaf(struct ward_cgroup_hier *h, char *full, struct ward_err *e)
+{
+	_cleanup_close_ int parent = -1, leaf = -1;
+	char *slash = strrchr(full, '/');
+
+	h->created = 1;
+	if (h->v2 || !(h->ctrls & CG_BIT(WARD_CG_CPUSET)))
+		return 0;
+	leaf = open(full, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	*slash = '\0';
+	parent = open(full, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	*slash = '/';
+	if (leaf < 0 || parent < 0)
+		return ward_err_set(e, errno, "open %s", full);
+	return cg_v1_cpuset_inherit(parent, leaf, h->mnt, e);
+}
+
 /* mkdir -p, recording in h->created how many trailing levels are ours. */
 static int
 make_dirs(struct ward_cgroup_hier *h, struct ward_err *e)
 {
-	_cleanup_close_ int fd = open(h->mnt, O_RDONLY | O_DIRECTORY |
-					      O_CLOEXEC);
+	char full[WARD_CGROUP_MNT_MAX + PATH_MAX];
+	_cleanup_close_ int fd = -1;
 	unsigned int levels = 0, level = 0;
 	bool made = false;
 
+	/* Usually the parents are there: one mkdir instead of a walk. */
+	snprintf(full, sizeof(full), "%s%s", h->mnt, h->path);
+	if (mkdir(full, 0755) == 0)
+		return made_leaf(h, full, e);
+	/* Parents missing, or the leaf there already: level by level. */
+	fd = open(h->mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return ward_err_set(e, errno, "open %s", h->mnt);
 	for (const char *p = h->path; *p != '\0'; p += strspn(p, "/"))
