@@ -49,19 +49,25 @@ open_bind(struct ward_mount_op *op, struct ward_err *e)
 	if (fd < 0 || fstat(fd, &st) < 0)
 		return ward_err_set(e, errno, "bind source %s for %s", op->source,
 				    op->target);
-	ret = isolate(fd, rec != 0, op->propagation == MS_SLAVE, op->source, e);
-	if (ret < 0)
-		return ret;
 	/* The node, not whatever replaced it since the plan looked. */
 	if ((op->flags & WARD_MOP_F_DEVICE) &&
 	    (!S_ISCHR(st.st_mode) || st.st_rdev != op->rdev))
 		return ward_err_set(e, ENODEV, "bind source %s is not the expected device",
 				    op->source);
-	/* Restricted while still detached: never visible with fewer flags. */
-	if ((op->attr_set | op->attr_clr) != 0 &&
-	    ward_mount_setattr(fd, "", AT_EMPTY_PATH | rec, op->attr_set,
-			       op->attr_clr, 0, -1) < 0)
-		return ward_err_set(e, errno, "bind source %s for %s: set attributes",
+	/*
+	 * Isolated and restricted while still detached (one call for both):
+	 * never visible with fewer flags, never sharing the host's events.
+	 */
+	if ((op->attr_set | op->attr_clr) != 0)
+		ret = ward_mount_setattr(fd, "", AT_EMPTY_PATH | rec, op->attr_set,
+					 op->attr_clr,
+					 op->propagation == MS_SLAVE ? MS_SLAVE : MS_PRIVATE,
+					 -1) < 0 ? -errno : 0;
+	else
+		ret = isolate(fd, rec != 0, op->propagation == MS_SLAVE,
+			      op->source, e);
+	if (ret < 0)
+		return ward_err_set(e, -ret, "bind source %s for %s: set attributes",
 				    op->source, op->target);
 	op->source_fd = take_fd(&fd);
 	return 0;
