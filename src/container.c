@@ -231,6 +231,21 @@ run_hooks(const struct ward_plan *p, const struct ward_state *st,
 	return ward_container_hooks(p->spec, st, WARD_STATUS_CREATING, kind, e);
 }
 
+/* create's copy: a new file in the fresh, locked state dir, written once. */
+static int
+save_new_spec(const struct ward_state_dir *d, const struct ward_spec *s,
+	      struct ward_err *e)
+{
+	_cleanup_free_ char *json = NULL;
+	size_t len;
+	int ret;
+
+	ret = ward_spec_to_json(s, &json, &len, e);
+	if (ret < 0)
+		return ret;
+	return ward_create_file_at(d->dirfd, "config.json", json, len, 0600, e);
+}
+
 /*
  * v1 (and hybrid) hierarchies: the parent makes the init's v1 cgroups only
  * now (the cgroup2 leaf it was cloned into came first) and writes its pid
@@ -309,6 +324,10 @@ drive_child(struct ward_plan *p, struct ward_state *st,
 	ret = ward_sync_send(p->sync_parent, WARD_SYNC_ATTACHED, NULL, -1);
 	if (ret < 0 && ret != -EPIPE)
 		return ward_err_set(e, -ret, "sync: send attached");
+	/* While the child mounts cgroupfs: nothing reads it before READY. */
+	ret = save_new_spec(d, p->spec, e);
+	if (ret < 0)
+		return ret;
 	ret = ward_sync_expect(p->sync_parent, WARD_SYNC_MOUNTS_DONE, NULL, e);
 	if (ret < 0)
 		return ret;
@@ -346,21 +365,6 @@ ward_container_save_spec(const struct ward_state_dir *d,
 		return ret;
 	snprintf(path, sizeof(path), "%s/config.json", d->path);
 	return ward_write_file_atomic(path, json, len, 0600, e);
-}
-
-/* create's copy: a new file in the fresh, locked state dir, written once. */
-static int
-save_new_spec(const struct ward_state_dir *d, const struct ward_spec *s,
-	      struct ward_err *e)
-{
-	_cleanup_free_ char *json = NULL;
-	size_t len;
-	int ret;
-
-	ret = ward_spec_to_json(s, &json, &len, e);
-	if (ret < 0)
-		return ret;
-	return ward_create_file_at(d->dirfd, "config.json", json, len, 0600, e);
 }
 
 static int
@@ -451,9 +455,6 @@ ward_container_create_spec(const struct ward_create_opts *o,
 	init_state(&st, o, spec);
 	ret = ward_plan_build(&p, o, &d, e);
 	st.idmap_block = p.userns.block;
-	if (ret < 0)
-		goto out_release;
-	ret = save_new_spec(&d, spec, e);
 	if (ret < 0)
 		goto out_release;
 	ret = spawn(&p, o, &st, &d, e);
