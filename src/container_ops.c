@@ -120,6 +120,12 @@ release_init(const struct ward_state_dir *d, struct ward_err *e)
 				    d->path);
 	if (write(fd, "s", 1) != 1)
 		return ward_err_set(e, errno, "start");
+	/*
+	 * The status turns to running (no state.json rewrite, state.h) while
+	 * the init loads its filters and execs, as runc removes its exec.fifo.
+	 */
+	if (unlinkat(d->dirfd, WARD_START_SOCK, 0) < 0)
+		return ward_err_set(e, errno, "remove %s/" WARD_START_SOCK, d->path);
 	do
 		n = read(fd, msg, sizeof(msg));
 	while (n < 0 && errno == EINTR);
@@ -160,9 +166,6 @@ start_at(const struct ward_state_dir *d, struct ward_state *st,
 	ret = release_init(d, e);
 	if (ret < 0)
 		return ret;
-	/* The status turns to running: no state.json rewrite (state.h). */
-	if (unlinkat(d->dirfd, WARD_START_SOCK, 0) < 0)
-		return ward_err_set(e, errno, "remove %s/" WARD_START_SOCK, d->path);
 	st->started = true;
 	run_warn_hooks(s, st, WARD_STATUS_RUNNING, WARD_HOOK_POSTSTART);
 	return 0;
