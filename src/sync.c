@@ -92,9 +92,14 @@ ward_sync_expect(int sock, enum ward_sync type, int *fd, struct ward_err *e)
 
 	if (fd != NULL)
 		*fd = -1;
+	/*
+	 * A peer that died with our messages unread leaves ECONNRESET, which
+	 * the kernel reports (once) ahead of what it sent before dying: its
+	 * SYNC_ERROR then comes with the next receive.
+	 */
 	do
 		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
+	while (n < 0 && (errno == EINTR || errno == ECONNRESET));
 	if (n < 0)
 		return ward_err_set(e, errno, "sync: receive");
 	got = take_rights(&mh);
