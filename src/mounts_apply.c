@@ -136,22 +136,32 @@ apply_fs(int rootfd, const struct ward_mount_op *op, struct ward_err *e)
 	return attach(mnt, target, op, e);
 }
 
-/* The parent cloned the source and set its attributes (mounts_prepare.c). */
+/*
+ * The parent cloned the source and set its attributes (mounts_prepare.c);
+ * a host device node is cloned here, still before the pivot.
+ */
 static int
 apply_bind(int rootfd, const struct ward_mount_op *op, struct ward_err *e)
 {
-	_cleanup_close_ int target = -1;
+	_cleanup_close_ int target = -1, node = -1;
+	int src = op->source_fd;
 	struct stat st;
 	int ret;
 
-	if (op->source_fd < 0 || fstat(op->source_fd, &st) < 0)
-		return ward_err_set(e, op->source_fd < 0 ? EBADF : errno,
+	if (src < 0 && (op->flags & WARD_MOP_F_DEVICE)) {
+		ret = ward_mounts_clone_source(op, &node, e);
+		if (ret < 0)
+			return ret;
+		src = node;
+	}
+	if (src < 0 || fstat(src, &st) < 0)
+		return ward_err_set(e, src < 0 ? EBADF : errno,
 				    "bind %s on %s", op->source, op->target);
 	ret = ward_mounts_target(rootfd, op->target, S_ISDIR(st.st_mode), false,
 				 &target, e);
 	if (ret < 0)
 		return ret;
-	return attach(op->source_fd, target, op, e);
+	return attach(src, target, op, e);
 }
 
 static int

@@ -35,8 +35,14 @@ int ward_mounts_plan_cgroup(struct ward_mounts_plan *p, size_t index,
 			    const char *target, uint64_t attrs,
 			    struct ward_err *e);
 
-/* mounts_prepare.c: open the rootfs and every bind source as detached mounts. */
+/*
+ * mounts_prepare.c: open the rootfs and every bind source but the host's
+ * device nodes as detached mounts (in the parent).
+ */
 int ward_mounts_open_sources(struct ward_mounts_plan *p, struct ward_err *e);
+/* One bind source as a detached mount, isolated and restricted, in *out. */
+int ward_mounts_clone_source(const struct ward_mount_op *op, int *out,
+			     struct ward_err *e);
 
 /*
  * mounts_overlay.c: an overlay mount's layers (host paths, as its super

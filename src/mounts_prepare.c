@@ -36,8 +36,9 @@ isolate(int fd, bool recursive, bool slave, const char *what,
 	return 0;
 }
 
-static int
-open_bind(struct ward_mount_op *op, struct ward_err *e)
+int
+ward_mounts_clone_source(const struct ward_mount_op *op, int *out,
+			 struct ward_err *e)
 {
 	unsigned int rec = op->flags & WARD_MOP_F_RECURSIVE ? AT_RECURSIVE : 0;
 	_cleanup_close_ int fd = -1;
@@ -69,7 +70,7 @@ open_bind(struct ward_mount_op *op, struct ward_err *e)
 	if (ret < 0)
 		return ward_err_set(e, -ret, "bind source %s for %s: set attributes",
 				    op->source, op->target);
-	op->source_fd = take_fd(&fd);
+	*out = take_fd(&fd);
 	return 0;
 }
 
@@ -88,9 +89,15 @@ ward_mounts_open_sources(struct ward_mounts_plan *p, struct ward_err *e)
 	if (ret < 0)
 		return ret;
 	for (size_t i = 0; i < p->n_ops; i++) {
-		if (p->ops[i].kind != WARD_MOP_BIND)
+		/*
+		 * Host device nodes are the child's to clone, while it waits
+		 * for its cgroups anyway: root-owned /dev is open to it, and
+		 * the node is checked against the planned device there too.
+		 */
+		if (p->ops[i].kind != WARD_MOP_BIND ||
+		    (p->ops[i].flags & WARD_MOP_F_DEVICE))
 			continue;
-		ret = open_bind(&p->ops[i], e);
+		ret = ward_mounts_clone_source(&p->ops[i], &p->ops[i].source_fd, e);
 		if (ret < 0)
 			return ret;
 	}

@@ -408,10 +408,16 @@ START_TEST(idmap_prepare_overlay_and_binds)
 		} else if ((op->flags & WARD_MOP_F_DEVICE) &&
 			   strcmp(op->target, "/dev/null") == 0) {
 			struct stat host;
+			struct ward_err de = { 0 };
+			int node = -1;
 
-			/* Host nodes keep the host's owners, whatever they are. */
+			/* The child clones host nodes, and never idmaps them. */
+			ck_assert_int_eq(op->source_fd, -1);
+			ck_assert_msg(ward_mounts_clone_source(op, &node, &de) == 0,
+				      "%s", de.msg);
 			ck_assert_int_eq(stat("/dev/null", &host), 0);
-			assert_owner(op->source_fd, "", host.st_uid, host.st_gid);
+			assert_owner(node, "", host.st_uid, host.st_gid);
+			close(node);
 			checked++;
 		}
 	}
