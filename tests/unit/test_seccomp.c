@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The seccomp suite: compiling profiles (this file), running filters in
- * forked children (test_seccomp_run.c) and the compiled-filter cache
- * (test_seccomp_cache.c).
+ * forked children (test_seccomp_run.c), the compiled-filter cache
+ * (test_seccomp_cache.c) and the baseline's variants against the old
+ * program (test_seccomp_baseline.c).
  */
 #include <errno.h>
 #include <string.h>
@@ -321,5 +322,6 @@ suite_seccomp(void)
 	suite_add_tcase(s, tcase_seccomp_compile());
 	suite_add_tcase(s, tcase_seccomp_run());
 	suite_add_tcase(s, tcase_seccomp_cache());
+	suite_add_tcase(s, tcase_seccomp_baseline());
 	return s;
 }

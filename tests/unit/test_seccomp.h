@@ -39,5 +39,6 @@ bool test_bpf_returns(const struct ward_bpf *p, unsigned int k);
 TCase *tcase_seccomp_compile(void);
 TCase *tcase_seccomp_run(void);
 TCase *tcase_seccomp_cache(void);
+TCase *tcase_seccomp_baseline(void);
 
 #endif
