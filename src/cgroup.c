@@ -315,6 +315,26 @@ ward_cgroup_attach(const struct ward_cgroup *cg, pid_t pid, struct ward_err *e)
 	return 0;
 }
 
+int
+ward_cgroup_join_fd(const struct ward_cgroup *cg, size_t i, int *fd,
+		    struct ward_err *e)
+{
+	struct cg_dir d;
+	int ret;
+
+	*fd = -1;
+	if (i >= cg->n || cg->h[i].v2)
+		return 0;
+	ret = cg_dir_open(cg, (int)i, &d, e);
+	if (ret == 0) {
+		*fd = openat(d.fd, "tasks", O_WRONLY | O_CLOEXEC);
+		if (*fd < 0)
+			ret = ward_err_set(e, errno, "open %s%s/tasks", d.mnt, d.path);
+	}
+	cg_dir_close(&d);
+	return ret;
+}
+
 bool
 ward_cgroup_has_v1(const struct ward_cgroup *cg)
 {

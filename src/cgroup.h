@@ -136,6 +136,18 @@ int ward_cgroup_attach(const struct ward_cgroup *cg, pid_t pid,
 		       struct ward_err *e);
 
 /*
+ * For a task to join hierarchy i by itself: an O_WRONLY fd of its v1
+ * "tasks" file (*fd = -1 for cgroup2). Writing "0" through it moves the
+ * writing thread alone, which the kernel does without taking the
+ * cgroup_threadgroup_rwsem, and so without the RCU grace period the first
+ * write of another task's pid to cgroup.procs waits for (milliseconds
+ * under load). v1 checks the credentials the fd was opened with (root's),
+ * so a task in a user namespace can use it.
+ */
+int ward_cgroup_join_fd(const struct ward_cgroup *cg, size_t i, int *fd,
+			struct ward_err *e);
+
+/*
  * Are there v1 hierarchies? Then the init must be attached (by the parent)
  * before it unshares its cgroup namespace: a v1 cgroupns is rooted where
  * the task is when the namespace is made, and CLONE_INTO_CGROUP only moves

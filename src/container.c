@@ -246,19 +246,46 @@ save_new_spec(const struct ward_state_dir *d, const struct ward_spec *s,
 	return ward_create_file_at(d->dirfd, "config.json", json, len, 0600, e);
 }
 
+/* Hand the init an fd of each v1 "tasks" file to join through (cgroup.h). */
+static int
+send_join_fds(const struct ward_plan *p, struct ward_err *e)
+{
+	const struct ward_cgroup *cg = &p->cgroup.cg;
+
+	for (size_t i = 0; i < cg->n; i++) {
+		_cleanup_close_ int fd = -1;
+		struct ward_err label = { 0 };
+		int ret = ward_cgroup_join_fd(cg, i, &fd, e);
+
+		if (ret < 0)
+			return ret;
+		if (fd < 0)
+			continue;
+		snprintf(label.msg, sizeof(label.msg), "%s%s", cg->h[i].mnt,
+			 cg->h[i].path);
+		ret = ward_sync_send(p->sync_parent, WARD_SYNC_JOIN_CGROUP,
+				     &label, fd);
+		if (ret < 0 && ret != -EPIPE)
+			return ward_err_set(e, -ret, "sync: send cgroup");
+	}
+	return 0;
+}
+
 /*
  * v1 (and hybrid) hierarchies: the parent makes the init's v1 cgroups only
- * now (the cgroup2 leaf it was cloned into came first) and writes its pid
- * into each one's cgroup.procs. The first such move waits for an RCU grace
- * period (milliseconds), so when no runtime hook needs the init in its
- * cgroups first, the child builds its mount tree meanwhile: it waits for
- * ATTACHED only before it unshares its cgroup namespace and mounts cgroupfs.
- * Either way the init joins its cgroups, limits set, before any container
- * code runs.
+ * now (the cgroup2 leaf it was cloned into came first), while the child
+ * builds its mount tree; the child waits for ATTACHED only before it
+ * unshares its cgroup namespace and mounts cgroupfs. It joins by itself,
+ * through the "tasks" fds sent before ATTACHED: the parent writing its pid
+ * to cgroup.procs instead would wait for an RCU grace period. Only when a
+ * runtime hook needs the init in its cgroups before MAPS_DONE (by_parent)
+ * does the parent move it. Either way the init joins its cgroups, limits
+ * set, before any container code runs.
  */
 static int
 attach_cgroups(struct ward_plan *p, struct ward_state *st,
-	       const struct ward_state_dir *d, struct ward_err *e)
+	       const struct ward_state_dir *d, bool by_parent,
+	       struct ward_err *e)
 {
 	int ret;
 
@@ -275,7 +302,9 @@ attach_cgroups(struct ward_plan *p, struct ward_state *st,
 		if (ret < 0)
 			return ret;
 	}
-	return ward_cgroup_attach(&p->cgroup.cg, st->pid, e);
+	if (by_parent)
+		return ward_cgroup_attach(&p->cgroup.cg, st->pid, e);
+	return send_join_fds(p, e);
 }
 
 /* Between clone and READY: maps, idmapped rootfs, cgroups, hooks, sync. */
@@ -304,7 +333,7 @@ drive_child(struct ward_plan *p, struct ward_state *st,
 	}
 	/* Hooks may look at the init's cgroups (runc attaches before them). */
 	if (h->n[WARD_HOOK_PRESTART] + h->n[WARD_HOOK_CREATE_RUNTIME] > 0) {
-		ret = attach_cgroups(p, st, d, e);
+		ret = attach_cgroups(p, st, d, true, e);
 		if (ret < 0)
 			return ret;
 	}
@@ -318,7 +347,7 @@ drive_child(struct ward_plan *p, struct ward_state *st,
 	/* On EPIPE the child died: its SYNC_ERROR, if any, is still queued. */
 	if (ret < 0 && ret != -EPIPE)
 		return ward_err_set(e, -ret, "sync: send maps");
-	ret = attach_cgroups(p, st, d, e);
+	ret = attach_cgroups(p, st, d, false, e);
 	if (ret < 0)
 		return ret;
 	ret = ward_sync_send(p->sync_parent, WARD_SYNC_ATTACHED, NULL, -1);

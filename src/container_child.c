@@ -52,6 +52,36 @@ become_root_in_userns(const struct ward_plan *p, struct ward_err *e)
 	return 0;
 }
 
+/*
+ * Until ATTACHED: for each JOIN_CGROUP, write "0" (this thread) to the v1
+ * "tasks" fd it carries, which needs no RCU grace period (cgroup.h).
+ */
+static int
+join_cgroups(int sock, struct ward_err *e)
+{
+	for (;;) {
+		enum ward_sync type;
+		char what[WARD_ERR_MSG_MAX];
+		int fd, ret;
+
+		ret = ward_sync_recv(sock, &type, &fd, what, sizeof(what), e);
+		if (ret < 0)
+			return ret;
+		if (type == WARD_SYNC_ATTACHED && fd < 0)
+			return 0;
+		if (type != WARD_SYNC_JOIN_CGROUP || fd < 0) {
+			if (fd >= 0)
+				close(fd);
+			return ward_err_set(e, EPROTO, "sync: expected a cgroup, got %d",
+					    type);
+		}
+		ret = write(fd, "0", 1) == 1 ? 0 : -errno;
+		close(fd);
+		if (ret < 0)
+			return ward_err_set(e, -ret, "join cgroup %s", what);
+	}
+}
+
 /* Filesystem, identity of the host bits, network: all still as ns-root. */
 static int
 setup_environment(const struct ward_plan *p, int tree_fd, struct ward_err *e)
@@ -70,8 +100,8 @@ setup_environment(const struct ward_plan *p, int tree_fd, struct ward_err *e)
 		if (ret < 0)
 			return ret;
 	}
-	/* The parent attached us to our cgroups meanwhile (container.c). */
-	ret = ward_sync_expect(p->sync_child, WARD_SYNC_ATTACHED, NULL, e);
+	/* The parent made our cgroups meanwhile (container.c). */
+	ret = join_cgroups(p->sync_child, e);
 	if (ret < 0)
 		return ret;
 	/* v1 roots a cgroup ns where we are: only now, after the attach. */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -75,8 +76,10 @@ take_rights(struct msghdr *mh)
 	return fd;
 }
 
-int
-ward_sync_expect(int sock, enum ward_sync type, int *fd, struct ward_err *e)
+/* want only words the message for a peer gone (EOF). */
+static int
+recv_msg(int sock, enum ward_sync want, enum ward_sync *type, int *fd,
+	 char *text, size_t len, struct ward_err *e)
 {
 	struct ward_msg msg;
 	union {
@@ -90,8 +93,7 @@ ward_sync_expect(int sock, enum ward_sync type, int *fd, struct ward_err *e)
 	ssize_t n;
 	int got;
 
-	if (fd != NULL)
-		*fd = -1;
+	*fd = -1;
 	/*
 	 * A peer that died with our messages unread leaves ECONNRESET, which
 	 * the kernel reports (once) ahead of what it sent before dying: its
@@ -107,7 +109,7 @@ ward_sync_expect(int sock, enum ward_sync type, int *fd, struct ward_err *e)
 		if (got >= 0)
 			close(got);
 		return ward_err_set(e, EPIPE, "sync: peer exited before %s",
-				    type == WARD_SYNC_READY ? "it was ready" :
+				    want == WARD_SYNC_READY ? "it was ready" :
 							      "the next step");
 	}
 	if (n != (ssize_t)sizeof(msg) || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
@@ -124,13 +126,40 @@ ward_sync_expect(int sock, enum ward_sync type, int *fd, struct ward_err *e)
 			e->code = EIO;
 		return -e->code;
 	}
-	if (msg.type != type || (got >= 0 && fd == NULL)) {
-		if (got >= 0)
-			close(got);
+	*type = msg.type;
+	*fd = got;
+	if (text != NULL && len > 0) {
+		msg.err.msg[sizeof(msg.err.msg) - 1] = '\0';
+		snprintf(text, len, "%s", msg.err.msg);
+	}
+	return 0;
+}
+
+int
+ward_sync_expect(int sock, enum ward_sync type, int *fd, struct ward_err *e)
+{
+	enum ward_sync got;
+	int ret, got_fd;
+
+	if (fd != NULL)
+		*fd = -1;
+	ret = recv_msg(sock, type, &got, &got_fd, NULL, 0, e);
+	if (ret < 0)
+		return ret;
+	if (got != type || (got_fd >= 0 && fd == NULL)) {
+		if (got_fd >= 0)
+			close(got_fd);
 		return ward_err_set(e, EPROTO, "sync: expected message %d, got %d",
-				    type, msg.type);
+				    type, got);
 	}
 	if (fd != NULL)
-		*fd = got;
+		*fd = got_fd;
 	return 0;
+}
+
+int
+ward_sync_recv(int sock, enum ward_sync *type, int *fd, char *text,
+	       size_t len, struct ward_err *e)
+{
+	return recv_msg(sock, 0, type, fd, text, len, e);
 }

@@ -16,6 +16,7 @@ enum ward_sync {
 	WARD_SYNC_READY,		/* child: everything applied, waiting for start */
 	WARD_SYNC_ERROR,		/* child: err holds why; child exits */
 	WARD_SYNC_ATTACHED,		/* parent: the init is in all its cgroups */
+	WARD_SYNC_JOIN_CGROUP,		/* parent: fd = a v1 "tasks" file to write 0 to; err.msg names it */
 };
 
 struct ward_msg {
@@ -34,5 +35,8 @@ int ward_sync_send(int sock, enum ward_sync type, const struct ward_err *err,
  * -EPROTO. *fd receives an attached fd or -1 (pass NULL to refuse fds).
  */
 int ward_sync_expect(int sock, enum ward_sync type, int *fd, struct ward_err *e);
+/* The same for any type but WARD_SYNC_ERROR: *type gets it, *msg its text. */
+int ward_sync_recv(int sock, enum ward_sync *type, int *fd, char *msg,
+		   size_t len, struct ward_err *e);
 
 #endif

@@ -61,6 +61,14 @@ expect_eq "$(cat "$T_TMP/pid")" "$(jq -r .pid <<<"$st")" "pid"
 expect_eq "$(tail -c 1 "$T_TMP/pid" | od -An -c | tr -d ' ')" "$(tail -c 1 "$T_TMP/pid")" "last byte"
 [ "$(wc -l <"$T_TMP/pid")" -eq 0 ] || fail "pid file has a newline"
 
+t "create: the init is in its own cgroup in every hierarchy"
+# v1 hierarchies are joined by the init itself (through "tasks" fds), the
+# cgroup2 one by CLONE_INTO_CGROUP: every line must end in the same leaf.
+cg=$(cat "/proc/$(cat "$T_TMP/pid")/cgroup")
+if grep -q '^0::' /proc/self/cgroup; then expect_match "$cg" "^0::/.+/c1$" "cgroup2"; fi
+expect_eq "$(grep -vc '/c1$' <<<"$cg")" 0 "hierarchies outside the leaf"
+expect_eq "$(wc -l <<<"$cg")" "$(grep -c . /proc/self/cgroup)" "hierarchies"
+
 t "create: a duplicate id is refused"
 run_rc out W create --bundle "$B" c1
 expect_eq "$out_rc" 1 "exit"
