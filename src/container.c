@@ -357,6 +357,9 @@ drive_child(struct ward_plan *p, struct ward_state *st,
 	ret = save_new_spec(d, p->spec, e);
 	if (ret < 0)
 		return ret;
+	/* No createContainer hooks: no stop between mounts and pivot. */
+	if (h->n[WARD_HOOK_CREATE_CONTAINER] == 0)
+		return ward_sync_expect(p->sync_parent, WARD_SYNC_READY, NULL, e);
 	ret = ward_sync_expect(p->sync_parent, WARD_SYNC_MOUNTS_DONE, NULL, e);
 	if (ret < 0)
 		return ret;

@@ -82,10 +82,41 @@ join_cgroups(int sock, struct ward_err *e)
 	}
 }
 
-/* Filesystem, identity of the host bits, network: all still as ns-root. */
+/* Into the container's root, then its sysctls (before /proc/sys is ro). */
+static int
+pivot(const struct ward_plan *p, int tree_fd, struct ward_err *e)
+{
+	int ret = ward_mounts_pivot(&p->mounts, tree_fd, e);
+
+	return ret < 0 ? ret : ward_process_apply_sysctl(&p->proc, e);
+}
+
+/* Join the cgroups the parent made meanwhile, then (v1) mount cgroupfs. */
+static int
+cgroup_mounts(const struct ward_plan *p, int tree_fd, struct ward_err *e)
+{
+	int ret = join_cgroups(p->sync_child, e);
+
+	if (ret < 0)
+		return ret;
+	/* v1 roots a cgroup ns where we are: only now, after the attach. */
+	if (p->unshare_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
+		return ward_err_set(e, errno, "unshare(CLONE_NEWCGROUP)");
+	return ward_mounts_build_phase(&p->mounts, tree_fd, true, e);
+}
+
+/*
+ * Filesystem, identity of the host bits, network: all still as ns-root.
+ * Without createContainer hooks, which OCI runs between the last mount and
+ * pivot_root, the pivot (and the RCU grace period of detaching the old
+ * root) comes before the wait for our cgroups, on time we would otherwise
+ * spend waiting; cgroupfs then goes on below the new root, through the
+ * same rootfs fd, before the masked and read-only paths.
+ */
 static int
 setup_environment(const struct ward_plan *p, int tree_fd, struct ward_err *e)
 {
+	bool hooks = p->spec->hooks.n[WARD_HOOK_CREATE_CONTAINER] > 0;
 	int ret;
 
 	ret = ward_mounts_build_phase(&p->mounts, tree_fd, false, e);
@@ -93,37 +124,25 @@ setup_environment(const struct ward_plan *p, int tree_fd, struct ward_err *e)
 		return ret;
 	/* Namespaces of our own, no files: work for the wait below. */
 	ret = ward_process_apply_uts(&p->proc, e);
+	if (ret == 0 && p->new_net)
+		ret = ward_netlink_lo_up(e);
+	if (ret == 0 && !hooks)
+		ret = pivot(p, tree_fd, e);
+	if (ret == 0)
+		ret = cgroup_mounts(p, tree_fd, e);
 	if (ret < 0)
 		return ret;
-	if (p->new_net) {
-		ret = ward_netlink_lo_up(e);
+	if (hooks) {
+		/* The OCI order: createContainer hooks after the mounts. */
+		ret = ward_sync_send(p->sync_child, WARD_SYNC_MOUNTS_DONE, NULL, -1);
+		if (ret < 0)
+			return ward_err_set(e, -ret, "report mounts");
+		ret = ward_sync_expect(p->sync_child, WARD_SYNC_HOOKS_DONE, NULL, e);
+		if (ret == 0)
+			ret = pivot(p, tree_fd, e);
 		if (ret < 0)
 			return ret;
 	}
-	/* The parent made our cgroups meanwhile (container.c). */
-	ret = join_cgroups(p->sync_child, e);
-	if (ret < 0)
-		return ret;
-	/* v1 roots a cgroup ns where we are: only now, after the attach. */
-	if (p->unshare_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
-		return ward_err_set(e, errno, "unshare(CLONE_NEWCGROUP)");
-	ret = ward_mounts_build_phase(&p->mounts, tree_fd, true, e);
-	if (ret < 0)
-		return ret;
-	/* The OCI order: createContainer hooks after the mounts, before pivot. */
-	ret = ward_sync_send(p->sync_child, WARD_SYNC_MOUNTS_DONE, NULL, -1);
-	if (ret < 0)
-		return ward_err_set(e, -ret, "report mounts");
-	ret = ward_sync_expect(p->sync_child, WARD_SYNC_HOOKS_DONE, NULL, e);
-	if (ret < 0)
-		return ret;
-	ret = ward_mounts_pivot(&p->mounts, tree_fd, e);
-	if (ret < 0)
-		return ret;
-	/* Our own /proc, and /proc/sys not yet read-only (finish does that). */
-	ret = ward_process_apply_sysctl(&p->proc, e);
-	if (ret < 0)
-		return ret;
 	ret = ward_mounts_finish(&p->mounts, e);
 	if (ret < 0)
 		return ret;
