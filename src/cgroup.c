@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 
 #include "ward/cleanup.h"
 #include "cgroup_int.h"
+#include "sys.h"
 
 /*
  * Where the devices controller is a v1 hierarchy (hybrid hosts), its list
@@ -333,6 +335,28 @@ ward_cgroup_join_fd(const struct ward_cgroup *cg, size_t i, int *fd,
 	}
 	cg_dir_close(&d);
 	return ret;
+}
+
+int
+ward_cgroup_clone_dir(const struct ward_cgroup *cg, size_t i, uint64_t attrs,
+		      int *fd, struct ward_err *e)
+{
+	char path[WARD_CGROUP_MNT_MAX + PATH_MAX];
+	_cleanup_close_ int tree = -1;
+
+	*fd = -1;
+	if (i >= cg->n)
+		return ward_err_set(e, EINVAL, "cgroup hierarchy %zu", i);
+	snprintf(path, sizeof(path), "%s%s", cg->h[i].mnt, cg->h[i].path);
+	tree = ward_open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (tree < 0)
+		return ward_err_set(e, errno, "clone %s", path);
+	/* Restricted and private while detached, as every bind source. */
+	if (ward_mount_setattr(tree, "", AT_EMPTY_PATH, attrs, 0, MS_PRIVATE,
+			       -1) < 0)
+		return ward_err_set(e, errno, "set attributes of %s", path);
+	*fd = take_fd(&tree);
+	return 0;
 }
 
 bool

@@ -148,6 +148,16 @@ int ward_cgroup_join_fd(const struct ward_cgroup *cg, size_t i, int *fd,
 			struct ward_err *e);
 
 /*
+ * The container's cgroup in hierarchy i as a detached bind mount, private,
+ * with attrs (MOUNT_ATTR_*) set: for its cgroupfs mount. Bound from the
+ * host's mount, it is the same superblock and root a cgroupfs mounted in
+ * the container's cgroup namespace would give (and mountinfo shows its
+ * root as "/" there), without the child's fsopen/fsconfig/fsmount.
+ */
+int ward_cgroup_clone_dir(const struct ward_cgroup *cg, size_t i,
+			  uint64_t attrs, int *fd, struct ward_err *e);
+
+/*
  * Are there v1 hierarchies? Then the init must be attached (by the parent)
  * before it unshares its cgroup namespace: a v1 cgroupns is rooted where
  * the task is when the namespace is made, and CLONE_INTO_CGROUP only moves

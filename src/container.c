@@ -12,6 +12,7 @@
 #include <limits.h>
 #include <linux/capability.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -246,27 +247,56 @@ save_new_spec(const struct ward_state_dir *d, const struct ward_spec *s,
 	return ward_create_file_at(d->dirfd, "config.json", json, len, 0600, e);
 }
 
-/* Hand the init an fd of each v1 "tasks" file to join through (cgroup.h). */
+/* Send fd with a label; the child reads it with ward_sync_recv. */
 static int
-send_join_fds(const struct ward_plan *p, struct ward_err *e)
+send_labelled(const struct ward_plan *p, enum ward_sync type, int fd,
+	      struct ward_err *e, const char *fmt, ...)
+{
+	struct ward_err label = { 0 };
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	vsnprintf(label.msg, sizeof(label.msg), fmt, ap);
+	va_end(ap);
+	ret = ward_sync_send(p->sync_parent, type, &label, fd);
+	if (ret < 0 && ret != -EPIPE)
+		return ward_err_set(e, -ret, "sync: send %s", label.msg);
+	return 0;
+}
+
+/*
+ * Per hierarchy: an fd of its v1 "tasks" file for the init to join through
+ * (cgroup.h), and its cgroup as a detached mount for the config's cgroupfs
+ * mount, which the child then only attaches (ward_cgroup_clone_dir).
+ */
+static int
+send_cgroup_fds(const struct ward_plan *p, bool join, struct ward_err *e)
 {
 	const struct ward_cgroup *cg = &p->cgroup.cg;
 
 	for (size_t i = 0; i < cg->n; i++) {
-		_cleanup_close_ int fd = -1;
-		struct ward_err label = { 0 };
-		int ret = ward_cgroup_join_fd(cg, i, &fd, e);
+		const struct ward_cgroup_hier *h = &cg->h[i];
+		const char *base = strrchr(h->mnt, '/');
+		_cleanup_close_ int tasks = -1, tree = -1;
+		int op, ret = join ? ward_cgroup_join_fd(cg, i, &tasks, e) : 0;
 
+		if (ret == 0 && tasks >= 0)
+			ret = send_labelled(p, WARD_SYNC_JOIN_CGROUP, tasks, e,
+					    "%s%s", h->mnt, h->path);
 		if (ret < 0)
 			return ret;
-		if (fd < 0)
+		op = ward_mounts_cgroup_op(&p->mounts, base != NULL ? base + 1 : "",
+					   h->v2);
+		if (op < 0)
 			continue;
-		snprintf(label.msg, sizeof(label.msg), "%s%s", cg->h[i].mnt,
-			 cg->h[i].path);
-		ret = ward_sync_send(p->sync_parent, WARD_SYNC_JOIN_CGROUP,
-				     &label, fd);
-		if (ret < 0 && ret != -EPIPE)
-			return ward_err_set(e, -ret, "sync: send cgroup");
+		ret = ward_cgroup_clone_dir(cg, i, p->mounts.ops[op].attr_set,
+					    &tree, e);
+		if (ret == 0)
+			ret = send_labelled(p, WARD_SYNC_CGROUP_MOUNT, tree, e,
+					    "%d", op);
+		if (ret < 0)
+			return ret;
 	}
 	return 0;
 }
@@ -283,15 +313,13 @@ send_join_fds(const struct ward_plan *p, struct ward_err *e)
  * set, before any container code runs.
  */
 static int
-attach_cgroups(struct ward_plan *p, struct ward_state *st,
-	       const struct ward_state_dir *d, bool by_parent,
-	       struct ward_err *e)
+make_cgroups(struct ward_plan *p, struct ward_state *st,
+	     const struct ward_state_dir *d, bool by_parent,
+	     struct ward_err *e)
 {
 	int ret;
 
-	if (p->attached)
-		return 0;
-	p->attached = true;
+	p->attached = by_parent;
 	ret = ward_cgroup_create_late(&p->cgroup, e);
 	if (ret < 0)
 		return ret;
@@ -302,9 +330,7 @@ attach_cgroups(struct ward_plan *p, struct ward_state *st,
 		if (ret < 0)
 			return ret;
 	}
-	if (by_parent)
-		return ward_cgroup_attach(&p->cgroup.cg, st->pid, e);
-	return send_join_fds(p, e);
+	return by_parent ? ward_cgroup_attach(&p->cgroup.cg, st->pid, e) : 0;
 }
 
 /* Between clone and READY: maps, idmapped rootfs, cgroups, hooks, sync. */
@@ -333,7 +359,7 @@ drive_child(struct ward_plan *p, struct ward_state *st,
 	}
 	/* Hooks may look at the init's cgroups (runc attaches before them). */
 	if (h->n[WARD_HOOK_PRESTART] + h->n[WARD_HOOK_CREATE_RUNTIME] > 0) {
-		ret = attach_cgroups(p, st, d, true, e);
+		ret = make_cgroups(p, st, d, true, e);
 		if (ret < 0)
 			return ret;
 	}
@@ -347,7 +373,10 @@ drive_child(struct ward_plan *p, struct ward_state *st,
 	/* On EPIPE the child died: its SYNC_ERROR, if any, is still queued. */
 	if (ret < 0 && ret != -EPIPE)
 		return ward_err_set(e, -ret, "sync: send maps");
-	ret = attach_cgroups(p, st, d, false, e);
+	/* Made already when runtime hooks needed the init in them. */
+	ret = p->attached ? 0 : make_cgroups(p, st, d, false, e);
+	if (ret == 0)
+		ret = send_cgroup_fds(p, !p->attached, e);
 	if (ret < 0)
 		return ret;
 	ret = ward_sync_send(p->sync_parent, WARD_SYNC_ATTACHED, NULL, -1);

@@ -31,7 +31,7 @@ struct ward_plan {
 	struct ward_caps_plan caps;
 	struct ward_cgroup_plan cgroup;
 	bool cgroup_created;
-	bool attached;			/* the init is in its v1 cgroups */
+	bool attached;			/* cgroups made, init moved by the parent */
 	bool unshare_cgroupns;		/* v1: after the parent attached us */
 	int state_dirfd;		/* the child closes its copy: it holds the flock */
 	const struct ward_bpf *baseline;

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <sched.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -54,21 +55,34 @@ become_root_in_userns(const struct ward_plan *p, struct ward_err *e)
 
 /*
  * Until ATTACHED: for each JOIN_CGROUP, write "0" (this thread) to the v1
- * "tasks" fd it carries, which needs no RCU grace period (cgroup.h).
+ * "tasks" fd it carries, which needs no RCU grace period (cgroup.h); each
+ * CGROUP_MOUNT carries our cgroup as a detached mount for the cgroupfs
+ * mount op it names, in our copy of the plan.
  */
 static int
-join_cgroups(int sock, struct ward_err *e)
+join_cgroups(struct ward_plan *p, struct ward_err *e)
 {
 	for (;;) {
 		enum ward_sync type;
 		char what[WARD_ERR_MSG_MAX];
+		unsigned long op;
 		int fd, ret;
 
-		ret = ward_sync_recv(sock, &type, &fd, what, sizeof(what), e);
+		ret = ward_sync_recv(p->sync_child, &type, &fd, what,
+				     sizeof(what), e);
 		if (ret < 0)
 			return ret;
 		if (type == WARD_SYNC_ATTACHED && fd < 0)
 			return 0;
+		if (type == WARD_SYNC_CGROUP_MOUNT && fd >= 0) {
+			op = strtoul(what, NULL, 10);
+			ret = ward_mounts_use_cgroup_bind(&p->mounts, op, fd, e);
+			if (ret < 0)
+				close(fd);
+			if (ret < 0)
+				return ret;
+			continue;
+		}
 		if (type != WARD_SYNC_JOIN_CGROUP || fd < 0) {
 			if (fd >= 0)
 				close(fd);
@@ -93,9 +107,9 @@ pivot(const struct ward_plan *p, int tree_fd, struct ward_err *e)
 
 /* Join the cgroups the parent made meanwhile, then (v1) mount cgroupfs. */
 static int
-cgroup_mounts(const struct ward_plan *p, int tree_fd, struct ward_err *e)
+cgroup_mounts(struct ward_plan *p, int tree_fd, struct ward_err *e)
 {
-	int ret = join_cgroups(p->sync_child, e);
+	int ret = join_cgroups(p, e);
 
 	if (ret < 0)
 		return ret;
@@ -114,7 +128,7 @@ cgroup_mounts(const struct ward_plan *p, int tree_fd, struct ward_err *e)
  * same rootfs fd, before the masked and read-only paths.
  */
 static int
-setup_environment(const struct ward_plan *p, int tree_fd, struct ward_err *e)
+setup_environment(struct ward_plan *p, int tree_fd, struct ward_err *e)
 {
 	bool hooks = p->spec->hooks.n[WARD_HOOK_CREATE_CONTAINER] > 0;
 	int ret;

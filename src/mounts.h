@@ -188,4 +188,16 @@ int ward_mounts_pivot(const struct ward_mounts_plan *p, int rootfs_tree_fd,
 		      struct ward_err *e);
 int ward_mounts_finish(const struct ward_mounts_plan *p, struct ward_err *e);
 
+/*
+ * cgroupfs from binds the parent prepared (ward_cgroup_clone_dir): the op
+ * index of the cgroup filesystem mount for hierarchy name (the basename of
+ * its host mount point: "cpu,cpuacct", "unified"), or -1; and, in the
+ * child's copy of the plan, that op turned into a bind of fd (which the
+ * plan then owns).
+ */
+int ward_mounts_cgroup_op(const struct ward_mounts_plan *p, const char *name,
+			  bool v2);
+int ward_mounts_use_cgroup_bind(struct ward_mounts_plan *p, size_t i, int fd,
+				struct ward_err *e);
+
 #endif

@@ -241,3 +241,40 @@ ward_mounts_plan_cgroup(struct ward_mounts_plan *p, size_t index,
 	}
 	return ret;
 }
+
+static bool
+is_cgroupfs(const struct ward_mount_op *op)
+{
+	return op->kind == WARD_MOP_FS && (op->flags & WARD_MOP_F_CGROUPNS) &&
+	       strncmp(op->fstype, "cgroup", 6) == 0;
+}
+
+int
+ward_mounts_cgroup_op(const struct ward_mounts_plan *p, const char *name,
+		      bool v2)
+{
+	for (size_t i = 0; i < p->n_ops; i++) {
+		const struct ward_mount_op *op = &p->ops[i];
+		const char *base = strrchr(op->target, '/');
+
+		if (!is_cgroupfs(op) || v2 != (strcmp(op->fstype, "cgroup2") == 0))
+			continue;
+		if (base != NULL && strcmp(base + 1, name) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+int
+ward_mounts_use_cgroup_bind(struct ward_mounts_plan *p, size_t i, int fd,
+			    struct ward_err *e)
+{
+	struct ward_mount_op *op = i < p->n_ops ? &p->ops[i] : NULL;
+
+	if (op == NULL || !is_cgroupfs(op) || op->source_fd >= 0)
+		return ward_err_set(e, EPROTO, "sync: no cgroup mount %zu to bind", i);
+	op->kind = WARD_MOP_BIND;
+	op->source = op->target;	/* for messages */
+	op->source_fd = fd;
+	return 0;
+}

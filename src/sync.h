@@ -17,6 +17,7 @@ enum ward_sync {
 	WARD_SYNC_ERROR,		/* child: err holds why; child exits */
 	WARD_SYNC_ATTACHED,		/* parent: the init is in all its cgroups */
 	WARD_SYNC_JOIN_CGROUP,		/* parent: fd = a v1 "tasks" file to write 0 to; err.msg names it */
+	WARD_SYNC_CGROUP_MOUNT,		/* parent: fd = the init's cgroup as a detached mount; err.msg = its mount op index */
 };
 
 struct ward_msg {

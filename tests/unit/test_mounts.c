@@ -646,6 +646,45 @@ START_TEST(cgroup_layout)
 }
 END_TEST
 
+/* Each hierarchy's cgroupfs op is found by name and can take a bind fd once. */
+START_TEST(cgroup_op_takes_a_bind)
+{
+	struct ward_mounts_plan p;
+	struct ward_err e = { 0 };
+	struct statfs sf;
+	const char *name;
+	bool v2;
+	int i, fd;
+
+	ck_assert_msg(plan_json("{\"destination\":\"/sys/fs/cgroup\",\"type\":\"cgroup\","
+				"\"source\":\"cgroup\",\"options\":[\"ro\"]}",
+				"", &p, &e) == 0, "%s", e.msg);
+	ck_assert_int_eq(statfs("/sys/fs/cgroup", &sf), 0);
+	v2 = sf.f_type == CGROUP2_SUPER_MAGIC;
+	name = v2 ? "cgroup" : "memory";
+	ck_assert_int_lt(ward_mounts_cgroup_op(&p, name, !v2), 0);
+	ck_assert_int_lt(ward_mounts_cgroup_op(&p, "no-such-hierarchy", v2), 0);
+	i = ward_mounts_cgroup_op(&p, name, v2);
+	if (i < 0 && !v2) {		/* no memory hierarchy on this host */
+		ward_mounts_plan_free(&p);
+		return;
+	}
+	ck_assert_int_ge(i, 0);
+	ck_assert_int_eq(p.ops[i].kind, WARD_MOP_FS);
+	fd = open("/", O_PATH | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ward_mounts_use_cgroup_bind(&p, (size_t)i, fd, &e), 0);
+	ck_assert_int_eq(p.ops[i].kind, WARD_MOP_BIND);
+	ck_assert_int_eq(p.ops[i].source_fd, fd);
+	/* Used: neither a second fd nor an op that is not cgroupfs. */
+	ck_assert_int_eq(ward_mounts_use_cgroup_bind(&p, (size_t)i, fd, &e), -EPROTO);
+	ck_assert_int_eq(ward_mounts_use_cgroup_bind(&p, p.n_ops, fd,
+						     &(struct ward_err){ 0 }), -EPROTO);
+	p.fds_open = true;		/* the plan closes it */
+	ward_mounts_plan_free(&p);
+}
+END_TEST
+
 Suite *
 suite_mounts(void)
 {
@@ -665,6 +704,7 @@ suite_mounts(void)
 	tcase_add_test(tc, rootfs_errors);
 	tcase_add_test(tc, check_rootfs_symlinks);
 	tcase_add_test(tc, cgroup_layout);
+	tcase_add_test(tc, cgroup_op_takes_a_bind);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, tm_apply_tcase());
 	suite_add_tcase(s, tm_hostile_tcase());
