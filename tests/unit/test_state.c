@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
+#include <limits.h>
 #include <unistd.h>
 
 #include "state.h"
@@ -24,6 +27,14 @@ setup(void)
 static void
 teardown(void)
 {
+	char path[PATH_MAX];
+
+	for (int k = 0; k < 16; k++) {
+		snprintf(path, sizeof(path), "%s/.spare/%d", root, k);
+		rmdir(path);
+	}
+	snprintf(path, sizeof(path), "%s/.spare", root);
+	rmdir(path);
 	rmdir(root);
 }
 
@@ -101,6 +112,58 @@ START_TEST(create_twice_already_exists)
 }
 END_TEST
 
+static bool
+on_tmpfs(const char *path)
+{
+	struct statfs sf;
+
+	ck_assert_int_eq(statfs(path, &sf), 0);
+	return sf.f_type == TMPFS_MAGIC || sf.f_type == RAMFS_MAGIC;
+}
+
+/* On a disk root a deleted state dir is kept empty and reused; tmpfs: not. */
+START_TEST(spare_dirs)
+{
+	struct ward_state_dir d;
+	struct ward_err e = { 0 };
+	char spare[PATH_MAX], path[PATH_MAX];
+	struct stat st;
+	ino_t ino;
+	bool disk = !on_tmpfs(root);
+
+	snprintf(spare, sizeof(spare), "%s/.spare/0", root);
+	snprintf(path, sizeof(path), "%s/c1", root);
+	ck_assert_int_eq(ward_state_create(root, "c1", &d, &e), 0);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ino = st.st_ino;
+	ck_assert_int_eq(ward_state_save(&d, &(struct ward_state){ .id = "c1" }, &e), 0);
+	ck_assert_int_eq(ward_state_destroy(&d, &e), 0);
+	ck_assert_int_eq(access(path, F_OK), -1);
+	ck_assert_int_eq(access(spare, F_OK), disk ? 0 : -1);
+	/* Gone for every command, though its directory lives on. */
+	ck_assert_int_eq(ward_state_open(root, "c1", &d, &e), -ENOENT);
+	/* The next create takes it back, empty. */
+	ck_assert_int_eq(ward_state_create(root, "c2", &d, &(struct ward_err){ 0 }), 0);
+	ck_assert_int_eq(access(spare, F_OK), -1);
+	snprintf(path, sizeof(path), "%s/c2", root);
+	ck_assert_int_eq(stat(path, &st), 0);
+	if (disk)
+		ck_assert_uint_eq(st.st_ino, ino);
+	ck_assert_int_eq(faccessat(d.dirfd, "state.json", F_OK, 0), -1);
+	ck_assert_int_eq(ward_state_destroy(&d, &(struct ward_err){ 0 }), 0);
+	/* An id that exists is not replaced by a spare. */
+	ck_assert_int_eq(ward_state_create(root, "c3", &d, &(struct ward_err){ 0 }), 0);
+	memset(&e, 0, sizeof(e));
+	ck_assert_int_eq(ward_state_create(root, "c3", &(struct ward_state_dir){ 0 }, &e),
+			 -EEXIST);
+	ck_assert_int_eq(ward_state_destroy(&d, &(struct ward_err){ 0 }), 0);
+	snprintf(path, sizeof(path), "%s/.spare/0", root);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/.spare", root);
+	rmdir(path);
+}
+END_TEST
+
 Suite *
 suite_state(void)
 {
@@ -111,6 +174,7 @@ suite_state(void)
 	tcase_add_test(tc, save_shorter_then_load);
 	tcase_add_test(tc, started_is_start_sock_gone);
 	tcase_add_test(tc, create_twice_already_exists);
+	tcase_add_test(tc, spare_dirs);
 	suite_add_tcase(s, tc);
 	return s;
 }
