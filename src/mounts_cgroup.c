@@ -223,7 +223,9 @@ plan_cgroup(struct ward_mounts_plan *p, size_t index,
  * second phase of ward_mounts_build(), after the init has been attached to
  * its cgroups and has unshared its cgroup namespace; the rest of the tree
  * is built meanwhile. The read-only remount of the v1 layout's tmpfs waits
- * with them (the mount points are made in it).
+ * with them (the mount points are made in it). Usually the parent sends
+ * each hierarchy's cgroup as a bind instead (ward_mounts_use_cgroup_bind),
+ * which shows the same.
  */
 int
 ward_mounts_plan_cgroup(struct ward_mounts_plan *p, size_t index,
