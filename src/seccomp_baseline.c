@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The built-in baseline: config/baseline-seccomp.json, compiled at build
- * time by build/gen-baseline into baseline_bpf.h. This is the only file that
- * includes the generated header (the generator links all other sources),
- * and starting a container pays nothing to compile it.
+ * time by build/gen-baseline into baseline_bpf.h (a search over ranges of
+ * syscall numbers, then libseccomp's program for the conditional rules).
+ * This is the only file that includes the generated header (the generator
+ * links all other sources), and starting a container pays nothing to
+ * compile it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -57,7 +59,7 @@ ward_seccomp_baseline_variant(bool allow_ptrace, bool x32)
 
 /*
  * Whether x32 syscalls can run here; false picks the program without x32
- * (about 380 instructions fewer, each one paid on every seccomp(2) load).
+ * (about 80 instructions fewer, each one paid on every seccomp(2) load).
  * The kernel sees every x32 number whatever the filter says, so a kernel
  * without the x32 ABI (CONFIG_X86_X32_ABI unset, or disabled at boot)
  * answers ENOSYS to them, and the smaller program answers the same.

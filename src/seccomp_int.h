@@ -48,21 +48,106 @@ struct ward_seccomp_argdeny {
 const struct ward_seccomp_argdeny *ward_seccomp_argdenies(size_t *n);
 
 /*
- * Build the baseline's argument prologue for arches[] (libseccomp tokens):
- * per architecture, the argdenies checks, then a fall-through into the
- * program that follows. x32_enosys (x86_64 only, x32 not in arches[]) also
- * answers ENOSYS for every x32 number, as a kernel without x32 would.
- * out holds WARD_SECCOMP_PROLOGUE_MAX; *n is 0 when nothing needs a check.
- */
-int ward_seccomp_arg_prologue(const uint32_t *arches, size_t n_arches,
-			      bool x32_enosys, struct sock_filter *out,
-			      size_t *n, struct ward_err *e);
-
-/*
  * name's syscall number on arch, the direct syscall when libseccomp gives
  * a multiplexer's pseudo number (i386 socket: 359); -1 when there is none.
  */
 int ward_seccomp_direct_nr(uint32_t arch, const char *name);
+
+/*
+ * The numbers libseccomp filters for name on arch (a token): *nr is
+ * ward_seccomp_direct_nr's; *mux is the multiplexer's (socketcall or ipc
+ * on x86) when libseccomp also filters name through it, -1 otherwise.
+ */
+void ward_seccomp_name_nrs(uint32_t arch, const char *name, int *nr,
+			   int *mux);
+
+/*
+ * The baseline's prologue dispatches on syscall numbers, per architecture,
+ * before the compiled program runs. Each range of numbers gets one action:
+ */
+enum ward_nr_action {
+	WARD_NR_MAIN,			/* on to the compiled program */
+	WARD_NR_ALLOW,			/* RET ALLOW */
+	WARD_NR_DENY,			/* RET the default action */
+	WARD_NR_ENOSYS,			/* RET ERRNO(ENOSYS) */
+	WARD_NR_CHECK,			/* an argdeny check, then RET ALLOW */
+};
+
+/* Checks per map: each argdeny in each byte order would fit. */
+#define WARD_NR_MAX_CHECKS 8
+
+/* An argdeny check on one architecture: off is the argument's low word. */
+struct ward_nr_check {
+	const struct ward_seccomp_argdeny *deny;
+	uint32_t off;
+};
+
+/* From first up to the next range's first - 1 (the last: to 0xffffffff). */
+struct ward_nr_range {
+	uint32_t first;
+	enum ward_nr_action action;
+	size_t check;			/* WARD_NR_CHECK: index into checks[] */
+	/*
+	 * How many of its numbers the kernel tries when it builds its
+	 * constant-action cache at load time: the search is balanced by it.
+	 */
+	uint32_t weight;
+};
+
+/* One seccomp_data.arch value: ranges sorted by first, ranges[0] at 0. */
+struct ward_nr_map {
+	uint32_t audit;
+	const struct ward_nr_range *ranges;
+	size_t n;
+	const struct ward_nr_check *checks;
+	size_t n_checks;
+};
+
+/*
+ * Assemble the dispatch (seccomp_ranges.c): ld arch; per map, ld nr and a
+ * search tree of JGE comparisons whose leaves are the ranges' actions (a
+ * single number between two ranges of one action becomes a JEQ in their
+ * leaf); other arches, and WARD_NR_MAIN ranges, go to the instruction
+ * after the last one written, where the compiled program goes. deny is the
+ * DENY action's return value. Jumps out of the 8-bit reach of a
+ * conditional go through a JA. out holds cap instructions; *n is how many
+ * were written (0 for no maps).
+ */
+int ward_seccomp_dispatch(const struct ward_nr_map *maps, size_t n_maps,
+			  uint32_t deny, struct sock_filter *out, size_t cap,
+			  size_t *n, struct ward_err *e);
+
+/*
+ * The classic-BPF shape the kernel accepts, limited to what ward and
+ * libseccomp emit: loads of seccomp_data words, AND, JA, JEQ/JGT/JGE/JSET
+ * with a constant, RET with a constant; every jump lands inside the
+ * program and no path runs off its end (so every path ends in a RET).
+ */
+bool ward_seccomp_bpf_sound(const struct sock_filter *f, size_t n);
+
+/* What gen-baseline knows of one architecture (a libseccomp token). */
+struct ward_nr_plan {
+	uint32_t arch;
+	const uint32_t *allow;		/* allowed unconditionally: sorted, unique */
+	size_t n_allow;
+	const uint32_t *main;		/* the compiled program's rules: sorted, unique */
+	size_t n_main;
+	int max_nr;			/* ENOSYS above it; -1: none */
+};
+
+/*
+ * Build the baseline's prologue from plans[] (seccomp_prologue.c): per
+ * audit arch (x32 joins x86_64 above bit 30), allowed numbers return
+ * ALLOW, numbers in main[] go on to the compiled program, numbers above
+ * max_nr answer ENOSYS, the rest get deny; ioctl and socket go through
+ * their argdeny checks (their numbers must be allowed). x32_enosys (x86_64
+ * without x32) answers ENOSYS to every x32 number, as a kernel without x32
+ * would. out holds cap instructions.
+ */
+int ward_seccomp_baseline_prologue(const struct ward_nr_plan *plans,
+				   size_t n_plans, bool x32_enosys,
+				   uint32_t deny, struct sock_filter *out,
+				   size_t cap, size_t *n, struct ward_err *e);
 
 /*
  * The baseline variants (seccomp_baseline.c): x32 false is the program

@@ -4,18 +4,34 @@
  *
  *	gen-baseline config/baseline-seccomp.json build/gen/baseline_bpf.h
  *
- * The input is an OCI linux.seccomp object. It is read with the same parser
- * (ward_spec_parse) and compiled with the same compiler
- * (ward_seccomp_compile) as a config's own profile, in up to four variants:
- * with every rule (the CAP_SYS_PTRACE variant) or without the one rule that
- * names "ptrace"; and, on x86_64, with SCMP_ARCH_X32 or without it (for
- * kernels that have no x32 ABI: about 380 instructions fewer). In front of
- * each program goes the argument prologue (seccomp_prologue.c), which
- * denies ioctl's TIOCSTI/TIOCLINUX and socket's AF_ALG/AF_VSOCK/>= 64 far
- * more cheaply than libseccomp could; the JSON must therefore allow ioctl
- * and socket unconditionally, which is checked here so the two cannot
- * drift. The output header holds the programs and the input's SHA-256, so
- * a stale header is obvious. Only src/seccomp_baseline.c includes it.
+ * The input is an OCI linux.seccomp object, read with the same parser
+ * (ward_spec_parse) as a config's own profile. It is built in up to four
+ * variants: with every rule (the CAP_SYS_PTRACE variant) or without the one
+ * rule that names "ptrace"; and, on x86_64, with SCMP_ARCH_X32 or without it
+ * (for kernels that have no x32 ABI).
+ *
+ * Each variant is split in two. The unconditional SCMP_ACT_ALLOW rules
+ * become, per architecture, sorted ranges of syscall numbers searched by
+ * the prologue (seccomp_prologue.c, seccomp_ranges.c), which also answers
+ * ENOSYS above the highest number the profile names, returns the default
+ * action for the numbers no rule names, and checks ioctl's and socket's
+ * arguments. The other rules (with arguments, or another action) are
+ * compiled by ward_seccomp_compile, the compiler of every config profile;
+ * the prologue sends the numbers they name there. A seccomp(2) load costs
+ * about 2.5 us per instruction on the common path (the kernel runs the
+ * filter for every syscall number to build its cache), and libseccomp's
+ * tree tests one number at a time, so the allowlist is the part to take
+ * out of it.
+ *
+ * The split keeps libseccomp's verdicts: it drops a conditional rule on a
+ * syscall an unconditional rule names (so an allowed name leaves the
+ * conditional rules), and multiplexes the x86 socket and SysV IPC calls
+ * (so their direct numbers are allowed, and the multiplexer must be). The
+ * unit tests compare every verdict with the program built before the split.
+ * The JSON must allow ioctl and socket unconditionally (checked here, so
+ * the JSON and the argument checks cannot drift). The output header holds
+ * the programs and the input's SHA-256, so a stale header is obvious. Only
+ * src/seccomp_baseline.c includes it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -23,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/seccomp.h>
 
 #include "ward/cleanup.h"
 #include "ward/ward.h"
@@ -41,6 +58,16 @@ struct baseline {
 	bool has_x32;			/* x86_64 with SCMP_ARCH_X32 listed */
 	char **nox32;			/* the architectures minus x32 */
 	size_t n_nox32;
+	uint32_t deny;			/* the default action's return value */
+};
+
+/* One variant, split: the allowlist's numbers per arch, and the rest. */
+struct split {
+	struct ward_seccomp p;		/* the variant's whole profile */
+	struct ward_seccomp cond;	/* what libseccomp still compiles */
+	uint32_t arches[WARD_SECCOMP_MAX_ARCHES];
+	struct ward_nr_plan plans[WARD_SECCOMP_MAX_ARCHES];
+	size_t n_arches;
 };
 
 static const struct variant {
@@ -205,6 +232,23 @@ check_prologue_rules(const struct ward_seccomp *p, struct ward_err *e)
 	return 0;
 }
 
+/*
+ * The prologue answers ENOSYS and the default itself, which only makes
+ * sense under an errno default (as in ward_seccomp_compile).
+ */
+static int
+default_deny(const struct ward_seccomp *p, uint32_t *deny, struct ward_err *e)
+{
+	uint32_t no = p->has_default_errno_ret ? p->default_errno_ret : EPERM;
+
+	if (p->default_action == NULL ||
+	    strcmp(p->default_action, "SCMP_ACT_ERRNO") != 0 || no > 4095)
+		return ward_err_set(e, EINVAL,
+				    "defaultAction: the baseline needs SCMP_ACT_ERRNO with an errno");
+	*deny = SECCOMP_RET_ERRNO | no;
+	return 0;
+}
+
 /* On x86_64, the architectures without x32, for kernels that lack it. */
 static int
 split_x32(struct baseline *b, struct ward_err *e)
@@ -258,62 +302,261 @@ load(struct baseline *b, struct ward_err *e)
 		ret = check_prologue_rules(b->prof, e);
 	if (ret == 0)
 		ret = split_x32(b, e);
+	if (ret == 0)
+		ret = default_deny(b->prof, &b->deny, e);
 	return ret;
 }
 
-/* The tokens of p's architectures, native first (the compiler adds it). */
+/* The tokens of p's architectures as the compiler adds them: native first. */
 static int
-arch_tokens(const struct ward_seccomp *p, uint32_t *out, size_t *n,
-	    struct ward_err *e)
+arch_tokens(struct split *sp, struct ward_err *e)
 {
-	if (p->n_architectures + 1 > WARD_SECCOMP_MAX_ARCHES)
-		return ward_err_set(e, E2BIG, "architectures: too many");
-	out[0] = seccomp_arch_native();
-	for (size_t i = 0; i < p->n_architectures; i++)
-		out[i + 1] = ward_seccomp_arch_token(p->architectures[i]);
-	*n = p->n_architectures + 1;
+	const struct ward_seccomp *p = &sp->p;
+
+	sp->arches[0] = seccomp_arch_native();
+	sp->n_arches = 1;
+	for (size_t i = 0; i < p->n_architectures; i++) {
+		uint32_t tok = ward_seccomp_arch_token(p->architectures[i]);
+		bool seen = false;
+
+		for (size_t j = 0; j < sp->n_arches; j++)
+			seen |= sp->arches[j] == tok;
+		if (seen)
+			continue;
+		if (sp->n_arches == WARD_SECCOMP_MAX_ARCHES)
+			return ward_err_set(e, E2BIG, "architectures: too many");
+		sp->arches[sp->n_arches++] = tok;
+	}
 	return 0;
 }
 
-/* One variant: the argument prologue, then the compiled profile. */
+static bool
+allow_rule(const struct ward_seccomp_rule *r)
+{
+	return strcmp(r->action, "SCMP_ACT_ALLOW") == 0 && r->n_args == 0;
+}
+
+static bool
+allowed_name(const struct ward_seccomp *p, const char *name)
+{
+	for (size_t i = 0; i < p->n_syscalls; i++)
+		if (allow_rule(&p->syscalls[i]) && rule_names(&p->syscalls[i], name))
+			return true;
+	return false;
+}
+
+/*
+ * The rules libseccomp still compiles: those with arguments or another
+ * action. libseccomp drops a conditional rule on a syscall that an
+ * unconditional rule names, so an allowed name leaves them, verdict
+ * unchanged. Of two unconditional rules it keeps the first added: an
+ * allowed name in an unconditional rule with another action would make
+ * the verdict hang on the order, and is refused.
+ */
+static int
+conditional_rules(struct ward_spec *s, struct split *sp, struct ward_err *e)
+{
+	const struct ward_seccomp *p = &sp->p;
+	struct ward_seccomp_rule *v = ward_spec_alloc(s, (p->n_syscalls + 1) * sizeof(*v));
+	size_t n = 0;
+
+	if (v == NULL)
+		return ward_err_set(e, ENOMEM, "syscalls");
+	for (size_t i = 0; i < p->n_syscalls; i++) {
+		const struct ward_seccomp_rule *r = &p->syscalls[i];
+		char **names;
+		size_t k = 0;
+
+		if (allow_rule(r))
+			continue;
+		names = ward_spec_alloc(s, (r->n_names + 1) * sizeof(*names));
+		if (names == NULL)
+			return ward_err_set(e, ENOMEM, "syscalls[%zu]", i);
+		for (size_t j = 0; j < r->n_names; j++) {
+			if (!allowed_name(p, r->names[j]))
+				names[k++] = r->names[j];
+			else if (r->n_args == 0)
+				return ward_err_set(e, EINVAL,
+						    "syscalls[%zu]: %s is allowed unconditionally by another rule",
+						    i, r->names[j]);
+		}
+		if (k == 0)
+			continue;
+		v[n] = *r;
+		v[n].names = names;
+		v[n++].n_names = k;
+	}
+	sp->cond = *p;
+	sp->cond.syscalls = v;
+	sp->cond.n_syscalls = n;
+	return 0;
+}
+
+static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Sort and drop repeats. */
+static size_t
+set_of(uint32_t *v, size_t n)
+{
+	size_t k = 0;
+
+	qsort(v, n, sizeof(*v), cmp_u32);
+	for (size_t i = 0; i < n; i++)
+		if (k == 0 || v[k - 1] != v[i])
+			v[k++] = v[i];
+	return k;
+}
+
+/*
+ * The numbers libseccomp filters for the names of p's allow rules (allow)
+ * or of its other rules. A multiplexer (socketcall or ipc on x86) goes in
+ * mux[] for an allow rule, as it must be allowed itself for the split to
+ * keep the verdicts, and in nrs[] for the others.
+ */
+static void
+rule_nrs(const struct ward_seccomp *p, bool allow, uint32_t arch,
+	 uint32_t *nrs, size_t *n, uint32_t *mux, size_t *n_mux)
+{
+	for (size_t i = 0; i < p->n_syscalls; i++) {
+		const struct ward_seccomp_rule *r = &p->syscalls[i];
+
+		for (size_t j = 0; allow_rule(r) == allow && j < r->n_names; j++) {
+			int nr, m;
+
+			ward_seccomp_name_nrs(arch, r->names[j], &nr, &m);
+			if (nr >= 0)
+				nrs[(*n)++] = (uint32_t)nr;
+			if (m >= 0 && allow)
+				mux[(*n_mux)++] = (uint32_t)m;
+			else if (m >= 0)
+				nrs[(*n)++] = (uint32_t)m;
+		}
+	}
+}
+
+static size_t
+count_names(const struct ward_seccomp *p)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->n_syscalls; i++)
+		n += p->syscalls[i].n_names;
+	return n;
+}
+
+/* Arch a's plan: allowed numbers, the compiled rules' numbers, cut-off. */
+static int
+plan_arch(struct ward_spec *s, struct split *sp, size_t a, struct ward_err *e)
+{
+	uint32_t arch = sp->arches[a];
+	size_t cap = 2 * count_names(&sp->p) + 1;
+	size_t n_allow = 0, n_main = 0, n_mux = 0;
+	uint32_t *allow = ward_spec_alloc(s, cap * sizeof(*allow));
+	uint32_t *main = ward_spec_alloc(s, cap * sizeof(*main));
+	uint32_t *mux = ward_spec_alloc(s, cap * sizeof(*mux));
+
+	if (allow == NULL || main == NULL || mux == NULL)
+		return ward_err_set(e, ENOMEM, "syscall numbers");
+	rule_nrs(&sp->p, true, arch, allow, &n_allow, mux, &n_mux);
+	rule_nrs(&sp->cond, false, arch, main, &n_main, mux, &n_mux);
+	n_allow = set_of(allow, n_allow);
+	n_main = set_of(main, n_main);
+	for (size_t i = 0; i < n_mux; i++)
+		if (bsearch(&mux[i], allow, n_allow, sizeof(*allow), cmp_u32) == NULL)
+			return ward_err_set(e, EINVAL,
+					    "arch %#x: allowed calls are multiplexed through syscall %u, which is not allowed",
+					    arch, mux[i]);
+	sp->plans[a] = (struct ward_nr_plan){
+		.arch = arch, .allow = allow, .n_allow = n_allow,
+		.main = main, .n_main = n_main,
+		.max_nr = ward_seccomp_max_nr(&sp->p, arch),
+	};
+	return 0;
+}
+
+/* Variant v's profile, its conditional rules and its per-arch plans. */
+static int
+split_variant(const struct baseline *b, const struct variant *v,
+	      struct split *sp, struct ward_err *e)
+{
+	int ret;
+
+	*sp = (struct split){ .p = v->ptrace ? *b->prof : b->plain };
+	if (!v->x32) {
+		sp->p.architectures = b->nox32;
+		sp->p.n_architectures = b->n_nox32;
+	}
+	ret = arch_tokens(sp, e);
+	if (ret == 0)
+		ret = conditional_rules(b->spec, sp, e);
+	for (size_t a = 0; ret == 0 && a < sp->n_arches; a++)
+		ret = plan_arch(b->spec, sp, a, e);
+	return ret;
+}
+
+/*
+ * ward_seccomp_compile put its ENOSYS prologue in front, with cut-offs
+ * from the conditional rules alone; the dispatch already answers ENOSYS
+ * with the whole profile's, so it goes (checked, not assumed).
+ */
+static int
+enosys_len(const struct split *sp, const struct ward_bpf *body, size_t *n,
+	   struct ward_err *e)
+{
+	struct sock_filter pro[WARD_SECCOMP_PROLOGUE_MAX];
+	int ret = ward_seccomp_enosys_prologue(&sp->cond, sp->arches,
+					       sp->n_arches, pro, n, e);
+
+	if (ret < 0)
+		return ret;
+	if (*n >= body->len || memcmp(body->insns, pro, *n * sizeof(*pro)) != 0)
+		return ward_err_set(e, EINVAL,
+				    "the compiled program does not start with its ENOSYS prologue");
+	return 0;
+}
+
+/* One variant: the number dispatch, then the conditional rules compiled. */
 static int
 build(const struct baseline *b, const struct variant *v, struct ward_bpf *out,
       struct ward_err *e)
 {
-	struct ward_seccomp p = v->ptrace ? *b->prof : b->plain;
-	struct sock_filter pro[WARD_SECCOMP_PROLOGUE_MAX];
-	uint32_t arches[WARD_SECCOMP_MAX_ARCHES];
+	_cleanup_free_ struct sock_filter *all = malloc(BPF_MAXINSNS * sizeof(*all));
 	struct ward_bpf body = { 0 };
-	size_t n_pro = 0, n_arches = 0;
+	size_t n_pro = 0, skip = 0;
+	struct split sp;
 	int ret;
 
-	if (!v->x32) {
-		p.architectures = b->nox32;
-		p.n_architectures = b->n_nox32;
-	}
-	ret = ward_seccomp_compile(&p, &body, e);
+	if (all == NULL)
+		return ward_err_set(e, ENOMEM, "%s", v->name);
+	ret = split_variant(b, v, &sp, e);
 	if (ret == 0)
-		ret = arch_tokens(&p, arches, &n_arches, e);
+		ret = ward_seccomp_baseline_prologue(sp.plans, sp.n_arches,
+						     !v->x32 && b->has_x32, b->deny,
+						     all, BPF_MAXINSNS, &n_pro, e);
 	if (ret == 0)
-		ret = ward_seccomp_arg_prologue(arches, n_arches,
-						!v->x32 && b->has_x32, pro,
-						&n_pro, e);
-	if (ret == 0 && n_pro + body.len > BPF_MAXINSNS)
+		ret = ward_seccomp_compile(&sp.cond, &body, e);
+	if (ret == 0)
+		ret = enosys_len(&sp, &body, &skip, e);
+	if (ret == 0 && n_pro + body.len - skip > BPF_MAXINSNS)
 		ret = ward_err_set(e, E2BIG, "%s: %zu instructions", v->name,
-				   n_pro + body.len);
+				   n_pro + body.len - skip);
 	if (ret == 0) {
-		out->insns = malloc((n_pro + body.len) * sizeof(*out->insns));
-		if (out->insns == NULL)
-			ret = ward_err_set(e, ENOMEM, "%s", v->name);
-	}
-	if (ret == 0) {
-		memcpy(out->insns, pro, n_pro * sizeof(*pro));
-		memcpy(out->insns + n_pro, body.insns,
-		       body.len * sizeof(*body.insns));
-		out->len = (unsigned short)(n_pro + body.len);
-		out->owned = true;
+		memcpy(all + n_pro, body.insns + skip,
+		       (body.len - skip) * sizeof(*all));
+		n_pro += body.len - skip;
+		if (!ward_seccomp_bpf_sound(all, n_pro))
+			ret = ward_err_set(e, EINVAL, "%s: not a sound program", v->name);
 	}
 	ward_bpf_free(&body);
+	if (ret == 0)
+		*out = (struct ward_bpf){ .insns = take_ptr(&all),
+					  .len = (unsigned short)n_pro, .owned = true };
 	return ret;
 }
 
@@ -335,7 +578,7 @@ print_denies(FILE *f)
 	size_t n;
 	const struct ward_seccomp_argdeny *d = ward_seccomp_argdenies(&n);
 
-	fprintf(f, "/* prologue: EPERM when the low 32 bits of");
+	fprintf(f, "/* argument checks: EPERM when the low 32 bits of");
 	for (size_t k = 0; k < n; k++) {
 		fprintf(f, "%s %s arg %u are", k > 0 ? ";" : "", d[k].name,
 			d[k].arg);
@@ -347,9 +590,71 @@ print_denies(FILE *f)
 	fprintf(f, " */\n");
 }
 
+static const char *
+arch_name(const struct ward_seccomp *p, uint32_t arch)
+{
+	for (size_t i = 0; i < p->n_architectures; i++)
+		if (ward_seccomp_arch_token(p->architectures[i]) == arch)
+			return p->architectures[i];
+	return "native";
+}
+
+/* A sorted set of numbers as runs: " 0-55 57 ..." (x32's minus bit 30). */
+static void
+print_runs(FILE *f, const uint32_t *v, size_t n)
+{
+	for (size_t i = 0, j; i < n; i = j) {
+		uint32_t bias = v[i] & 0x40000000u;
+
+		for (j = i + 1; j < n && v[j] == v[j - 1] + 1; j++)
+			;
+		if (j - i == 1)
+			fprintf(f, " %u", v[i] - bias);
+		else
+			fprintf(f, " %u-%u", v[i] - bias, v[j - 1] - bias);
+	}
+}
+
+static bool
+named_before(const struct ward_seccomp *p, size_t i, const char *name)
+{
+	for (size_t k = 0; k < i; k++)
+		if (rule_names(&p->syscalls[k], name))
+			return true;
+	return false;
+}
+
+/* How the split came out, for the variant without ptrace. */
+static void
+print_split(FILE *f, const struct split *sp, const struct ward_seccomp *all)
+{
+	fprintf(f, "/* Each program: ld arch; per architecture, ld nr and a search over ranges\n"
+		   " * of numbers: allowed (RET ALLOW), named by no rule (RET the default),\n"
+		   " * above the highest named (RET ENOSYS), ioctl and socket (argument\n"
+		   " * checks), or named by a conditional rule: those go on to the program\n"
+		   " * libseccomp compiled from the conditional rules, which follows.\n"
+		   " * Allowed unconditionally (x32: minus 0x40000000), without ptrace: */\n");
+	for (size_t a = 0; a < sp->n_arches; a++) {
+		fprintf(f, "/* %s:", arch_name(&sp->p, sp->arches[a]));
+		print_runs(f, sp->plans[a].allow, sp->plans[a].n_allow);
+		fprintf(f, " */\n");
+	}
+	fprintf(f, "/* the ptrace variant also allows:");
+	for (size_t i = 0; i < all->n_syscalls; i++)
+		for (size_t j = 0; rule_names(&all->syscalls[i], "ptrace") &&
+				   j < all->syscalls[i].n_names; j++)
+			fprintf(f, " %s", all->syscalls[i].names[j]);
+	fprintf(f, " */\n/* compiled by libseccomp (conditional rules):");
+	for (size_t i = 0; i < sp->cond.n_syscalls; i++)
+		for (size_t j = 0; j < sp->cond.syscalls[i].n_names; j++)
+			if (!named_before(&sp->cond, i, sp->cond.syscalls[i].names[j]))
+				fprintf(f, " %s", sp->cond.syscalls[i].names[j]);
+	fprintf(f, " */\n");
+}
+
 /* The facts a reader of the header needs to judge it. */
 static void
-print_preamble(FILE *f, const struct baseline *b)
+print_preamble(FILE *f, const struct baseline *b, const struct split *sp)
 {
 	const struct scmp_version *v = seccomp_version();
 	const struct ward_seccomp *p = b->prof;
@@ -371,6 +676,7 @@ print_preamble(FILE *f, const struct baseline *b)
 				fprintf(f, " %s", p->syscalls[i].names[j]);
 	fprintf(f, " */\n");
 	print_denies(f);
+	print_split(f, sp, b->prof);
 	fprintf(f, "#ifndef WARD_BASELINE_BPF_H\n#define WARD_BASELINE_BPF_H\n\n");
 	fprintf(f, "#include <linux/filter.h>\n\n");
 	fprintf(f, "#define WARD_BASELINE_SOURCE_SHA256 \"%s\"\n", b->src_sha);
@@ -388,11 +694,16 @@ static int
 emit(const struct baseline *b, const char *out, const struct ward_bpf *progs,
      struct ward_err *e)
 {
-	FILE *f = fopen(out, "we");
+	struct split sp;
+	FILE *f;
+	int ret = split_variant(b, &variants[0], &sp, e);
 
+	if (ret < 0)
+		return ret;
+	f = fopen(out, "we");
 	if (f == NULL)
 		return ward_err_set(e, errno, "open %s", out);
-	print_preamble(f, b);
+	print_preamble(f, b, &sp);
 	for (size_t i = 0; i < n_variants(b); i++)
 		print_program(f, variants[i].name, &progs[i]);
 	fprintf(f, "\n#endif\n");

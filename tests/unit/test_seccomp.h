@@ -6,8 +6,33 @@
 #include <check.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "seccomp.h"
+
+/* What a filter sees; be: the arch stores args big-endian. */
+struct test_sdata {
+	uint32_t nr, arch;
+	uint64_t args[6];
+	bool be;
+};
+
+/* The path a run took: instructions run, and whether it read an argument. */
+struct test_bpf_path {
+	size_t steps;
+	bool args;
+};
+
+/*
+ * A classic-BPF interpreter (test_seccomp_baseline.c) for the instructions
+ * ward and libseccomp emit: ld abs, alu and, ja, jeq/jgt/jge/jset with k,
+ * ret k. False when f uses anything else, loads outside seccomp_data or
+ * runs off its end. No ck_assert inside: it runs millions of times. path
+ * may be NULL.
+ */
+bool test_bpf_run(const struct sock_filter *f, size_t len,
+		  const struct test_sdata *d, uint32_t *ret,
+		  struct test_bpf_path *path);
 
 /*
  * Runs in a forked child with the filter loaded: make syscalls, report each
@@ -40,5 +65,6 @@ TCase *tcase_seccomp_compile(void);
 TCase *tcase_seccomp_run(void);
 TCase *tcase_seccomp_cache(void);
 TCase *tcase_seccomp_baseline(void);
+TCase *tcase_seccomp_ranges(void);
 
 #endif
