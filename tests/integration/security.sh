@@ -121,6 +121,34 @@ expect_eq "$(jq -r .status "$H/prestart.json")" creating "prestart status"
 expect_eq "$(jq -r .status "$H/poststop.json")" stopped "poststop status"
 [ "$(jq -r .pid "$H/createRuntime.json")" -gt 0 ] || fail "createRuntime pid"
 
+t "createContainer hooks alone: the init joins its cgroups itself and mounts come before the hook"
+# No runtime hook: the init joins through "tasks" fds, and with a
+# createContainer hook the pivot waits for it. The hook sees the
+# container's mount ns before pivot_root: its cgroupfs mounted at
+# <rootfs>/sys/fs/cgroup (host paths still resolve there).
+rm -f "$H"/*.json
+cat >"$T_TMP/cc.sh" <<HOOK
+#!/bin/sh
+pid=\$(jq -r .pid)
+cat /proc/\$pid/cgroup > "$H/cc.cgroup"
+grep -c ' /sys/fs/cgroup/' /proc/\$pid/mountinfo > "$H/cc.mounts"
+HOOK
+chmod +x "$T_TMP/cc.sh"
+jq_edit "$B" --arg h "$T_TMP/cc.sh" '.hooks = {"createContainer":[{"path":$h}]} | .process.args = ["/bin/true"]'
+# The init inherits create's stdio: a file, not a pipe that would stay open.
+W create --bundle "$B" c-cc >"$T_TMP/cc.out" 2>&1
+expect_eq "$?" 0 "create: $(cat "$T_TMP/cc.out")"
+[ -s "$H/cc.cgroup" ] || fail "createContainer hook did not run"
+# In the hook (the init's cgroup namespace) every hierarchy reads "/".
+expect_eq "$(grep -vc ':/$' "$H/cc.cgroup")" 0 "hierarchies not at the namespace root"
+pid=$(W state c-cc | jq -r .pid)
+expect_eq "$(grep -vc '/c-cc$' "/proc/$pid/cgroup")" 0 "hierarchies outside the leaf"
+[ "$(cat "$H/cc.mounts" 2>/dev/null || echo 0)" -gt 0 ] || fail "no cgroupfs mounted before the hook"
+run_rc out W start c-cc
+expect_eq "$out_rc" 0 "start"
+W delete -f c-cc >/dev/null 2>&1
+jq_edit "$B" 'del(.hooks)'
+
 t "a failing createRuntime hook fails create and leaves nothing"
 jq_edit "$B" '.hooks = {"createRuntime":[{"path":"/bin/false"}]}'
 run_rc out W create --bundle "$B" c-badhook
