@@ -211,22 +211,6 @@ apply_devices(struct ward_cgroup_plan *p, struct ward_err *e)
 	return ret;
 }
 
-/* The cgroup2 leaf for CLONE_INTO_CGROUP (-1 without cgroup2). */
-static int
-open_v2(const struct ward_cgroup *cg, int *v2_fd, struct ward_err *e)
-{
-	struct cg_dir d;
-	int ret;
-
-	if (cg->unified < 0)
-		return 0;
-	ret = cg_dir_open(cg, cg->unified, &d, e);
-	if (ret == 0)
-		*v2_fd = take_fd(&d.fd);
-	cg_dir_close(&d);
-	return ret;
-}
-
 /* Controllers, limits, devices: once every hierarchy has its leaf. */
 static int
 configure(struct ward_cgroup_plan *p, struct ward_err *e)
@@ -267,7 +251,7 @@ ward_cgroup_create_early(struct ward_cgroup_plan *p, int *v2_fd,
 	if (ret == 0 && v2_only)
 		ret = configure(p, e);
 	if (ret == 0)
-		ret = open_v2(cg, v2_fd, e);
+		ret = ward_cgroup_v2_fd(cg, v2_fd, e);
 	return ret;
 }
 

@@ -67,4 +67,12 @@ TCase *tcase_seccomp_cache(void);
 TCase *tcase_seccomp_baseline(void);
 TCase *tcase_seccomp_ranges(void);
 
+#if defined(__x86_64__)
+/* An i386 syscall (int 0x80) from this 64-bit process, and its check. */
+long test_int80(long nr, long a, long b, long c);
+int test_want_int80(int out, long r, int want_errno, const char *what);
+#endif
+/* Whether int 0x80 works here: ia32_emulation=0 kills the caller. */
+bool test_ia32_available(void);
+
 #endif

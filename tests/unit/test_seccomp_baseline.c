@@ -348,43 +348,6 @@ END_TEST
 #endif
 
 #if defined(__x86_64__)
-/* An i386 syscall from this process: seccomp sees AUDIT_ARCH_I386. */
-static long
-int80(long nr, long a, long b, long c)
-{
-	long ret;
-
-	__asm__ volatile("int $0x80"
-			 : "=a"(ret)
-			 : "a"(nr), "b"(a), "c"(b), "d"(c)
-			 : "memory", "r8", "r9", "r10", "r11");
-	return ret;
-}
-
-static int
-want_int80(int out, long r, int want_errno, const char *what)
-{
-	if (r < 0) {
-		errno = (int)-r;
-		r = -1;
-	}
-	return test_want(out, r, want_errno, what);
-}
-
-/* Kernels booted with ia32_emulation=0 kill an int 0x80 caller. */
-static bool
-ia32_available(void)
-{
-	int st;
-	pid_t pid = fork();
-
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0)
-		_exit(int80(20, 0, 0, 0) == getpid() ? 0 : 1);
-	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
-	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
-}
-
 static bool
 kernel_runs_x32(void)
 {
@@ -415,13 +378,16 @@ x86_checks(int out, const struct live_case *c)
 	if (!c->ia32)
 		return bad;
 	/* i386: 54 ioctl, 359 socket (the direct one, not socketcall). */
-	bad += want_int80(out, int80(54, 0, TIOCSTI, 0), EPERM, "i386 ioctl(TIOCSTI)");
-	bad += want_int80(out, int80(54, -1, FIONREAD, 0), EBADF, "i386 ioctl(FIONREAD)");
-	bad += want_int80(out, int80(359, 38, SOCK_SEQPACKET, 0), EPERM,
-			  "i386 socket(AF_ALG)");
-	bad += want_int80(out, int80(359, 64, SOCK_STREAM, 0), EPERM, "i386 socket(64)");
-	bad += want_int80(out, int80(359, AF_UNIX, SOCK_STREAM, 0), 0,
-			  "i386 socket(AF_UNIX)");
+	bad += test_want_int80(out, test_int80(54, 0, TIOCSTI, 0), EPERM,
+			       "i386 ioctl(TIOCSTI)");
+	bad += test_want_int80(out, test_int80(54, -1, FIONREAD, 0), EBADF,
+			       "i386 ioctl(FIONREAD)");
+	bad += test_want_int80(out, test_int80(359, 38, SOCK_SEQPACKET, 0), EPERM,
+			       "i386 socket(AF_ALG)");
+	bad += test_want_int80(out, test_int80(359, 64, SOCK_STREAM, 0), EPERM,
+			       "i386 socket(64)");
+	bad += test_want_int80(out, test_int80(359, AF_UNIX, SOCK_STREAM, 0), 0,
+			       "i386 socket(AF_UNIX)");
 #else
 	(void)out, (void)c;
 #endif
@@ -464,7 +430,7 @@ START_TEST(variants_enforce_in_the_kernel)
 
 #if defined(__x86_64__)
 	c.kernel_x32 = kernel_runs_x32();
-	c.ia32 = ia32_available();
+	c.ia32 = test_ia32_available();
 #endif
 	for (int x32 = 0; x32 < 2; x32++) {
 		for (int pt = 0; pt < 2; pt++) {

@@ -103,23 +103,21 @@ test_filtered_ok(const struct ward_bpf *prog, test_child_fn fn, const void *arg)
 
 #if defined(__x86_64__)
 /* A 32-bit syscall from a 64-bit process: seccomp sees AUDIT_ARCH_I386. */
-static long
-int80(long nr)
+long
+test_int80(long nr, long a, long b, long c)
 {
 	long ret;
 
 	__asm__ volatile("int $0x80"
 			 : "=a"(ret)
-			 : "a"(nr), "b"(0), "c"(0), "d"(0)
+			 : "a"(nr), "b"(a), "c"(b), "d"(c)
 			 : "memory", "r8", "r9", "r10", "r11");
 	return ret;
 }
 
-static int
-want_int80(int out, long nr, int want_errno, const char *what)
+int
+test_want_int80(int out, long r, int want_errno, const char *what)
 {
-	long r = int80(nr);
-
 	if (r < 0) {
 		errno = (int)-r;
 		r = -1;
@@ -133,28 +131,29 @@ i386_checks(int out)
 	int bad = 0;
 
 	/* i386 numbers: getpid 20, keyctl 288; 1000 is past any table. */
-	bad += want_int80(out, 20, 0, "i386 getpid");
-	bad += want_int80(out, 288, EPERM, "i386 keyctl");
-	bad += want_int80(out, 1000, ENOSYS, "i386 nr 1000");
+	bad += test_want_int80(out, test_int80(20, 0, 0, 0), 0, "i386 getpid");
+	bad += test_want_int80(out, test_int80(288, 0, 0, 0), EPERM, "i386 keyctl");
+	bad += test_want_int80(out, test_int80(1000, 0, 0, 0), ENOSYS,
+			       "i386 nr 1000");
 	return bad;
 }
 
 /* Kernels booted with ia32_emulation=0 kill an int 0x80 caller. */
-static bool
-ia32_available(void)
+bool
+test_ia32_available(void)
 {
 	int st;
 	pid_t pid = fork();
 
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0)
-		_exit(int80(20) == getpid() ? 0 : 1);
+		_exit(test_int80(20, 0, 0, 0) == getpid() ? 0 : 1);
 	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
 }
 #else
-static bool
-ia32_available(void)
+bool
+test_ia32_available(void)
 {
 	return false;
 }
@@ -297,7 +296,7 @@ baseline_checks(int out, const void *arg)
 
 START_TEST(baseline_without_ptrace)
 {
-	struct baseline_case c = { false, ia32_available() };
+	struct baseline_case c = { false, test_ia32_available() };
 
 	test_filtered_ok(ward_seccomp_baseline(false), baseline_checks, &c);
 }
@@ -305,7 +304,7 @@ END_TEST
 
 START_TEST(baseline_with_ptrace)
 {
-	struct baseline_case c = { true, ia32_available() };
+	struct baseline_case c = { true, test_ia32_available() };
 
 	test_filtered_ok(ward_seccomp_baseline(true), baseline_checks, &c);
 }
