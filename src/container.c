@@ -232,21 +232,6 @@ run_hooks(const struct ward_plan *p, const struct ward_state *st,
 	return ward_container_hooks(p->spec, st, WARD_STATUS_CREATING, kind, e);
 }
 
-/* create's copy: a new file in the fresh, locked state dir, written once. */
-static int
-save_new_spec(const struct ward_state_dir *d, const struct ward_spec *s,
-	      struct ward_err *e)
-{
-	_cleanup_free_ char *json = NULL;
-	size_t len;
-	int ret;
-
-	ret = ward_spec_to_json(s, &json, &len, e);
-	if (ret < 0)
-		return ret;
-	return ward_create_file_at(d->dirfd, "config.json", json, len, 0600, e);
-}
-
 /* Send fd with a label; the child reads it with ward_sync_recv. */
 static int
 send_labelled(const struct ward_plan *p, enum ward_sync type, int fd,
@@ -383,7 +368,7 @@ drive_child(struct ward_plan *p, struct ward_state *st,
 	if (ret < 0 && ret != -EPIPE)
 		return ward_err_set(e, -ret, "sync: send attached");
 	/* While the child mounts cgroupfs: nothing reads it before READY. */
-	ret = save_new_spec(d, p->spec, e);
+	ret = ward_container_save_spec(d, p->spec, true, e);
 	if (ret < 0)
 		return ret;
 	/* No createContainer hooks: no stop between mounts and pivot. */
@@ -414,7 +399,8 @@ ward_write_pid_file(const char *path, pid_t pid, struct ward_err *e)
 
 int
 ward_container_save_spec(const struct ward_state_dir *d,
-			 const struct ward_spec *s, struct ward_err *e)
+			 const struct ward_spec *s, bool fresh,
+			 struct ward_err *e)
 {
 	_cleanup_free_ char *json = NULL;
 	char path[PATH_MAX + 16];
@@ -424,6 +410,11 @@ ward_container_save_spec(const struct ward_state_dir *d,
 	ret = ward_spec_to_json(s, &json, &len, e);
 	if (ret < 0)
 		return ret;
+	/* create's copy: a new file in the fresh, locked dir, written once. */
+	if (fresh)
+		return ward_create_file_at(d->dirfd, "config.json", json, len,
+					   0600, e);
+	/* update's: a multi-page rewrite, so a temp file renamed over it. */
 	snprintf(path, sizeof(path), "%s/config.json", d->path);
 	return ward_write_file_atomic(path, json, len, 0600, e);
 }

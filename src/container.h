@@ -106,9 +106,13 @@ int ward_child_main(void *arg);
 /* Hardened spec of an existing container (its state dir's config.json). */
 int ward_container_load_spec(const struct ward_state_dir *d,
 			     struct ward_spec **out, struct ward_err *e);
-/* Write the (hardened, or updated) spec to the state dir's config.json. */
+/*
+ * Write the (hardened, or updated) spec to the state dir's config.json:
+ * fresh at create (the file must not exist), replacing it at update.
+ */
 int ward_container_save_spec(const struct ward_state_dir *d,
-			     const struct ward_spec *s, struct ward_err *e);
+			     const struct ward_spec *s, bool fresh,
+			     struct ward_err *e);
 /* Run a spec's hooks of one kind with the OCI state (status) on stdin. */
 int ward_container_hooks(const struct ward_spec *s, const struct ward_state *st,
 			 enum ward_status status, enum ward_hook_kind kind,

@@ -330,7 +330,7 @@ update_locked(struct ward_state_dir *d, const char *id,
 	if (ret == 0)
 		ret = merge(cur, &req->linux.resources, e);
 	if (ret == 0)
-		ret = ward_container_save_spec(d, cur, e);
+		ret = ward_container_save_spec(d, cur, false, e);
 	free(cg);
 	ward_spec_free(cur);
 	ward_spec_free(req);
