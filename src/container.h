@@ -96,6 +96,8 @@ int ward_child_setup_process(const struct ward_process_plan *proc,
 			     const struct ward_caps_plan *caps, const int *keep,
 			     size_t n_keep, char *exe, size_t len,
 			     struct ward_err *e);
+/* Clear the parent-death signal and send READY: the runtime may now exit. */
+int ward_child_report_ready(int sync, struct ward_err *e);
 int ward_child_load_filters(const struct ward_bpf *baseline,
 			    const struct ward_bpf *profile, unsigned int flags,
 			    struct ward_err *e);

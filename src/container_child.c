@@ -77,11 +77,10 @@ join_cgroups(struct ward_plan *p, struct ward_err *e)
 		if (type == WARD_SYNC_CGROUP_MOUNT && fd >= 0) {
 			op = strtoul(what, NULL, 10);
 			ret = ward_mounts_use_cgroup_bind(&p->mounts, op, fd, e);
-			if (ret < 0)
-				close(fd);
-			if (ret < 0)
-				return ret;
-			continue;
+			if (ret == 0)
+				continue;	/* the plan owns fd now */
+			close(fd);
+			return ret;
 		}
 		if (type != WARD_SYNC_JOIN_CGROUP || fd < 0) {
 			if (fd >= 0)
@@ -224,6 +223,18 @@ ward_child_setup_process(const struct ward_process_plan *proc,
 }
 
 int
+ward_child_report_ready(int sync, struct ward_err *e)
+{
+	int ret;
+
+	/* From here the runtime may exit (create, exec --detach): outlive it. */
+	if (prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0)
+		return ward_err_set(e, errno, "prctl(PR_SET_PDEATHSIG, 0)");
+	ret = ward_sync_send(sync, WARD_SYNC_READY, NULL, -1);
+	return ret < 0 ? ward_err_set(e, -ret, "report ready") : 0;
+}
+
+int
 ward_child_load_filters(const struct ward_bpf *baseline,
 			const struct ward_bpf *profile, unsigned int flags,
 			struct ward_err *e)
@@ -276,12 +287,9 @@ child_body(struct ward_plan *p, int *conn, struct ward_err *e)
 				       sizeof(exe), e);
 	if (ret < 0)
 		return ret;
-	/* From here the runtime may exit: we must outlive it. */
-	if (prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0)
-		return ward_err_set(e, errno, "prctl(PR_SET_PDEATHSIG, 0)");
-	ret = ward_sync_send(p->sync_child, WARD_SYNC_READY, NULL, -1);
+	ret = ward_child_report_ready(p->sync_child, e);
 	if (ret < 0)
-		return ward_err_set(e, -ret, "report ready");
+		return ret;
 	close(p->sync_child);
 	p->sync_child = -1;
 	ret = wait_for_start(p->start_fd, conn, e);

@@ -86,12 +86,9 @@ exec_body(struct ward_exec_plan *p, struct ward_err *e)
 				       sizeof(exe), e);
 	if (ret < 0)
 		return ret;
-	/* Past this point the runtime may exit (exec --detach): outlive it. */
-	if (prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0)
-		return ward_err_set(e, errno, "prctl(PR_SET_PDEATHSIG, 0)");
-	ret = ward_sync_send(p->sync_child, WARD_SYNC_READY, NULL, -1);
+	ret = ward_child_report_ready(p->sync_child, e);
 	if (ret < 0)
-		return ward_err_set(e, -ret, "report ready");
+		return ret;
 	/* Seccomp last: after it, ward makes no syscall but execve. */
 	ret = ward_child_load_filters(p->baseline, &p->profile, p->profile_flags, e);
 	if (ret < 0)
